@@ -1,0 +1,62 @@
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+/**
+ * Environment variables, one class per concern. Each app composes the ones it uses
+ * (see each app's `*.config.ts`). docker-compose.yml is checked against these names by a test.
+ */
+function port(target: object, key: string): void {
+  for (const decorate of [IsInt(), Min(1), Max(65535)]) decorate(target, key);
+}
+
+export class CommonEnv {
+  @IsIn(['development', 'test', 'production']) NODE_ENV = 'development';
+  @IsIn(['debug', 'log', 'warn', 'error']) LOG_LEVEL = 'log';
+}
+
+export class KafkaEnv extends CommonEnv {
+  /** Comma-separated host:port list. */
+  @Matches(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
+  KAFKA_BROKERS = '127.0.0.1:9092';
+}
+
+export class ClickHouseEnv extends KafkaEnv {
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'CLICKHOUSE_URL must be an http(s) URL' }) CLICKHOUSE_URL = 'http://127.0.0.1:8123';
+  @Matches(/^[A-Za-z_][A-Za-z0-9_]*$/) CLICKHOUSE_DATABASE = 'funnel';
+  @IsString() @IsNotEmpty() CLICKHOUSE_USER = 'default';
+  @IsString() CLICKHOUSE_PASSWORD = '';
+}
+
+const PG_URL = /^postgres(ql)?:\/\/[^\s]+$/;
+
+export class GatewayEnv extends KafkaEnv {
+  @port GATEWAY_PORT = 3000;
+  /** HS256 secret for control-plane JWTs. */
+  @IsString() @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' }) JWT_SECRET = '';
+  @IsInt() @Min(100) @Max(60000) RPC_TIMEOUT_MS = 10000;
+}
+
+export class RedirectEnv extends KafkaEnv {
+  @port REDIRECT_PORT = 3001;
+  /** Trusted header that carries the visitor's country (set by the CDN in front of the edge). */
+  @IsString() @IsNotEmpty() COUNTRY_HEADER = 'CF-IPCountry';
+}
+
+export class CampaignEnv extends KafkaEnv {
+  @port CAMPAIGN_PORT = 3002;
+  @Matches(PG_URL, { message: 'CAMPAIGN_DATABASE_URL must be a postgresql:// URL' })
+  CAMPAIGN_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/funnel_campaign';
+  /** Base of the short URLs shown to users, e.g. https://go.example.com */
+  @Matches(/^https?:\/\/[^\s]+$/) PUBLIC_REDIRECT_BASE_URL = 'http://127.0.0.1:3001';
+}
+
+export class ConversionEnv extends KafkaEnv {
+  @port CONVERSION_PORT = 3003;
+  @Matches(PG_URL, { message: 'CONVERSION_DATABASE_URL must be a postgresql:// URL' })
+  CONVERSION_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/funnel_conversion';
+  /** Allow webhook URLs on loopback/private addresses (the local stack sets it for development). */
+  @IsBoolean() WEBHOOK_ALLOW_PRIVATE = false;
+}
+
+export class ProjectorEnv extends ClickHouseEnv {
+  @port PROJECTOR_PORT = 3004;
+}

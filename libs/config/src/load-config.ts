@@ -1,0 +1,30 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads `env` into a validated instance of `schema`. Every bad variable is named in the error,
+ * so a misconfigured service stops at boot with a message that says what to fix.
+ */
+export function loadConfig<T extends object>(schema: new () => T, env: NodeJS.ProcessEnv = process.env): T {
+  const defaults = new schema();
+  const present = Object.fromEntries(
+    Object.keys(defaults)
+      .filter((k) => env[k] !== undefined && env[k] !== '')
+      .map((k) => [k, env[k]]),
+  );
+  const instance = plainToInstance(schema, { ...defaults, ...present }, { enableImplicitConversion: true });
+  const errors = validateSync(instance, { whitelist: true });
+  if (errors.length) {
+    throw new ConfigError(
+      errors.map((e) => `${e.property}=${JSON.stringify(env[e.property] ?? null)}: ${Object.values(e.constraints ?? {}).join('; ')}`),
+    );
+  }
+  return instance;
+}

@@ -1,0 +1,11 @@
+/** Event type names with their current versions; a published version is never edited. */
+export const EVENT_TYPES = {
+  campaignCreated: 'campaign.created',
+  campaignUpdated: 'campaign.updated',
+  linkUpserted: 'link.upserted',
+  clickRecorded: 'click.recorded',
+  conversionRecorded: 'conversion.recorded',
+  conversionTested: 'conversion.tested',
+} as const;
+
+export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];

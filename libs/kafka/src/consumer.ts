@@ -1,0 +1,183 @@
+import { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { dlqTopic } from '@funnel/contracts';
+import { Outcome } from './outcome';
+import { EventProducer } from './producer';
+
+export interface ConsumedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: KafkaMessage['headers'];
+  timestamp: string;
+}
+
+/** Handles one batch of one partition; returns one outcome per message, in order. */
+export type BatchHandler = (messages: ConsumedMessage[]) => Promise<Outcome[]>;
+export type MessageHandler = (message: ConsumedMessage) => Promise<Outcome>;
+
+export interface ConsumerLogger {
+  log(message: string, context?: unknown): void;
+  warn(message: string, context?: unknown): void;
+  error(message: string, context?: unknown): void;
+}
+
+export interface ConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  fromBeginning?: boolean;
+  /** Either a per-message handler or a batch handler. */
+  handler?: MessageHandler;
+  batchHandler?: BatchHandler;
+  logger: ConsumerLogger;
+  /** Backoff for `retry` outcomes: doubles from min to max, forever (nothing is skipped). */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  /** Called after partitions are assigned, before fetching: lets a consumer seek (e.g. to offsets kept in its own store). */
+  onAssigned?: (consumer: Consumer, assignment: Record<string, number[]>) => Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A consumer with manual commits: an offset is committed only after the handler has
+ * succeeded for every message before it, so a crash re-delivers rather than loses.
+ * Poison messages go to `<topic>.dlq` with the error in headers and the partition moves on.
+ */
+export class EventConsumer {
+  private readonly consumer: Consumer;
+  private readonly dlqProducer: EventProducer;
+  private stopping = false;
+  private running = false;
+
+  constructor(private readonly options: ConsumerOptions) {
+    if (!options.handler === !options.batchHandler) throw new Error('EventConsumer needs exactly one of handler or batchHandler');
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      allowAutoTopicCreation: false,
+    });
+    this.dlqProducer = new EventProducer(options.kafka);
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  async start(): Promise<void> {
+    const { topics, fromBeginning = true, onAssigned } = this.options;
+    await this.dlqProducer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning });
+    if (onAssigned) {
+      this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+        void onAssigned(this.consumer, event.payload.memberAssignment).catch((e: Error) =>
+          this.options.logger.error(`onAssigned failed: ${e.message}`),
+        );
+      });
+    }
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      this.options.logger.error(`consumer ${this.options.groupId} crashed: ${event.payload.error.message}`);
+    });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+        const messages: ConsumedMessage[] = batch.messages.map((m) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          key: m.key ? m.key.toString() : null,
+          value: m.value,
+          headers: m.headers,
+          timestamp: m.timestamp,
+        }));
+        if (messages.length === 0) return;
+        const outcomes = await this.handleWithRetry(messages, heartbeat, () => isRunning() && !isStale());
+        if (!outcomes) return; // stopping or rebalanced: nothing committed, the batch is redelivered
+        for (let i = 0; i < messages.length; i++) {
+          const outcome = outcomes[i];
+          if (outcome?.kind === 'dlq') await this.toDlq(messages[i], outcome.error);
+        }
+        const last = messages[messages.length - 1];
+        await this.consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+        ]);
+        await heartbeat();
+      },
+    });
+    this.running = true;
+  }
+
+  private async handleWithRetry(
+    messages: ConsumedMessage[],
+    heartbeat: () => Promise<void>,
+    stillOurs: () => boolean,
+  ): Promise<Outcome[] | null> {
+    const { retryMinMs = 200, retryMaxMs = 10000, logger } = this.options;
+    let delay = retryMinMs;
+    for (;;) {
+      if (this.stopping || !stillOurs()) return null;
+      let outcomes: Outcome[];
+      try {
+        outcomes = this.options.batchHandler
+          ? await this.options.batchHandler(messages)
+          : await this.handleEach(messages);
+      } catch (e) {
+        outcomes = [{ kind: 'retry', error: (e as Error).message }];
+      }
+      const failed = outcomes.find((o) => o.kind === 'retry');
+      if (!failed && outcomes.length === messages.length) return outcomes;
+      const reason = failed && failed.kind === 'retry' ? failed.error : 'handler returned a wrong number of outcomes';
+      logger.warn(`retrying batch of ${messages.length} from ${messages[0].topic}[${messages[0].partition}]@${messages[0].offset} in ${delay} ms: ${reason}`);
+      await sleep(delay);
+      await heartbeat().catch(() => undefined);
+      delay = Math.min(delay * 2, retryMaxMs);
+    }
+  }
+
+  /** Per-message mode: stops at the first retry so later messages are not handled out of order. */
+  private async handleEach(messages: ConsumedMessage[]): Promise<Outcome[]> {
+    const handler = this.options.handler as MessageHandler;
+    const outcomes: Outcome[] = [];
+    for (const message of messages) {
+      let outcome: Outcome;
+      try {
+        outcome = await handler(message);
+      } catch (e) {
+        outcome = { kind: 'retry', error: (e as Error).message };
+      }
+      if (outcome.kind === 'retry') return [outcome];
+      outcomes.push(outcome);
+    }
+    return outcomes;
+  }
+
+  private async toDlq(message: ConsumedMessage, error: string): Promise<void> {
+    this.options.logger.warn(`poison message ${message.topic}[${message.partition}]@${message.offset} sent to DLQ: ${error}`);
+    await this.dlqProducer.send(dlqTopic(message.topic), [
+      {
+        key: message.key,
+        value: message.value ? message.value.toString() : null,
+        headers: {
+          'x-error': error.slice(0, 2000),
+          'x-original-topic': message.topic,
+          'x-original-partition': String(message.partition),
+          'x-original-offset': message.offset,
+          'x-failed-at': new Date().toISOString(),
+        },
+      },
+    ]);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer.disconnect().catch(() => undefined);
+    await this.dlqProducer.disconnect().catch(() => undefined);
+    this.running = false;
+  }
+}

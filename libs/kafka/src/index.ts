@@ -1,0 +1,5 @@
+export * from './kafka';
+export * from './producer';
+export * from './consumer';
+export * from './outcome';
+export * from './rpc-transport';
