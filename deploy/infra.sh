@@ -33,8 +33,9 @@ apt_install() {
   log "installing $* with apt-get (first run only)..."
   # Wait for a concurrent apt/dpkg run (e.g. a background install) instead of failing.
   local apt=("${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600)
-  "${apt[@]}" update -qq
-  "${apt[@]}" install -y -qq "$@" >&2
+  # 9>&-: a service a package starts must not inherit our lock (see lock in lib.sh).
+  "${apt[@]}" update -qq 9>&-
+  "${apt[@]}" install -y -qq "$@" >&2 9>&-
 }
 
 # ---------------------------------------------------------------- Kafka
@@ -49,7 +50,7 @@ kafka_fetch() {
   command -v mvn >/dev/null || die "kafka: mvn not found (needed once to fetch the broker jars)"
   log "kafka: fetching broker jars with Maven (first run only)..."
   rm -rf "$KAFKA_LIB"
-  mvn -B -q -f "$ROOT/deploy/kafka/pom.xml" dependency:copy-dependencies \
+  mvn -B -q -Dstyle.color=never -f "$ROOT/deploy/kafka/pom.xml" dependency:copy-dependencies \
     -DincludeScope=runtime -Dkafka.version="$KAFKA_VERSION" -DoutputDirectory="$KAFKA_LIB" \
     >"$(log_file maven)" 2>&1 || fail_with_log maven
   [[ -f $KAFKA_LIB/kafka_2.13-$KAFKA_VERSION.jar ]] || die "kafka: Maven did not produce kafka_2.13-$KAFKA_VERSION.jar"
@@ -81,19 +82,21 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 EOF
-  # Format the storage once; the cluster id is kept so a re-format (after deleting data)
-  # still matches. meta.properties is what the broker itself checks.
+  # Format the storage once (meta.properties is what the broker checks). The cluster id is
+  # kept in the state dir, so formatting again after deleting data/ reuses it.
   [[ ! -f $KAFKA_DIR/data/meta.properties ]] || return 0
   if [[ ! -s $KAFKA_DIR/cluster-id ]]; then
-    "${KAFKA_JAVA[@]}" kafka.tools.StorageTool random-uuid >"$KAFKA_DIR/cluster-id" 2>>"$(log_file kafka)" ||
-      fail_with_log kafka
+    # The tool also logs to stdout (log4j console appender): keep only the id line.
+    "${KAFKA_JAVA[@]}" kafka.tools.StorageTool random-uuid 2>>"$(log_file kafka)" |
+      grep -E '^[A-Za-z0-9_-]{22}$' >"$KAFKA_DIR/cluster-id" || fail_with_log kafka
   fi
   log "kafka: formatting storage (cluster id $(<"$KAFKA_DIR/cluster-id"))"
   "${KAFKA_JAVA[@]}" kafka.tools.StorageTool format -t "$(<"$KAFKA_DIR/cluster-id")" \
     -c "$KAFKA_DIR/server.properties" --ignore-formatted >>"$(log_file kafka)" 2>&1 || fail_with_log kafka
 }
 
-KAFKA_T0=""   # set when we started (or found starting) a broker that still needs waiting for
+KAFKA_T0=""     # set when we started (or found starting) a broker that still needs waiting for
+KAFKA_LAUNCH="" # when the JVM was launched: the 90 s readiness budget starts there
 KAFKA_PID=""
 kafka_start() {
   local t0
@@ -103,7 +106,7 @@ kafka_start() {
       log "kafka: already running (pid $KAFKA_PID) on $HOST:$KAFKA_PORT"
     else
       log "kafka: pid $KAFKA_PID is running but $HOST:$KAFKA_PORT does not answer yet"
-      KAFKA_T0=$t0
+      KAFKA_T0=$t0 KAFKA_LAUNCH=$t0
     fi
     return 0
   fi
@@ -119,6 +122,7 @@ kafka_start() {
   command -v java >/dev/null || die "kafka: java not found (Java 17 runs the broker)"
   kafka_fetch
   kafka_configure
+  KAFKA_LAUNCH="$(now_ms)"
   start_detached kafka "${KAFKA_JAVA[@]}" kafka.Kafka "$KAFKA_DIR/server.properties"
   KAFKA_PID="$(<"$(pid_file kafka)")"
   log "kafka: started broker $KAFKA_VERSION (pid $KAFKA_PID), log $(log_file kafka)"
@@ -132,7 +136,7 @@ kafka_wait() {
   # the port opens before the KRaft controller has elected itself.
   WAIT_PID=$KAFKA_PID wait_for "kafka: waiting for $HOST:$KAFKA_PORT" "$timeout" kafka_port_open ||
     fail_with_log kafka
-  left=$((timeout - ($(now_ms) - KAFKA_T0) / 1000))
+  left=$((timeout - ($(now_ms) - KAFKA_LAUNCH) / 1000))
   ((left >= 5)) || left=5
   kafka_ready "$left" 2>>"$(log_file kafka)" || fail_with_log kafka
   log "kafka: up on $HOST:$KAFKA_PORT ($(elapsed_since "$KAFKA_T0"))"
@@ -211,7 +215,7 @@ pg_allow_trust() { # <version> <name>
   grep -qF "$line" "$hba" && return 0
   log "postgres: $PGUSER cannot connect over TCP; adding a trust line for 127.0.0.1 to $hba"
   "${SUDO[@]}" sed -i "1i $line" "$hba"
-  "${SUDO[@]}" pg_ctlcluster --skip-systemctl-redirect "$1" "$2" reload
+  "${SUDO[@]}" pg_ctlcluster --skip-systemctl-redirect "$1" "$2" reload 9>&-
 }
 
 postgres_up() {
@@ -232,7 +236,8 @@ postgres_up() {
       die "postgres: no local cluster on port $PGPORT (create one: pg_createcluster 15 main -p $PGPORT)"
     read -r ver name datadir <<<"$cluster"
     log "postgres: starting cluster $ver/$name on port $PGPORT"
-    "${SUDO[@]}" pg_ctlcluster --skip-systemctl-redirect "$ver" "$name" start
+    # 9>&-: the postmaster would otherwise inherit our lock and hold it forever.
+    "${SUDO[@]}" pg_ctlcluster --skip-systemctl-redirect "$ver" "$name" start 9>&-
     wait_for "postgres: waiting for $PGHOST:$PGPORT" 30 pg_ready || die "postgres: cluster $ver/$name did not start"
     # Recorded only because we started it, so `down` stops it (never a server we found).
     record_pid postgres "$(head -n 1 "$datadir/postmaster.pid")"
@@ -267,14 +272,8 @@ postgres_down() {
 
 # ---------------------------------------------------------------- commands
 
-lock() {
-  # Serialises concurrent up/down (e.g. `npm test` and `npm run up` in two terminals).
-  exec 9>"$STATE_DIR/infra.lock"
-  flock -n 9 || { log "waiting for another infra.sh to finish..."; flock 9; }
-}
-
 cmd_up() {
-  lock
+  lock infra
   local t0
   t0="$(now_ms)"
   postgres_up
@@ -287,7 +286,7 @@ cmd_up() {
 }
 
 cmd_down() {
-  lock
+  lock infra
   stop_pidfile kafka
   stop_pidfile clickhouse
   postgres_down

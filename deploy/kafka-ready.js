@@ -3,8 +3,8 @@
 //   node deploy/kafka-ready.js <timeout-seconds> [brokers]
 // A broker that accepts TCP is not yet ready (the KRaft controller may still be electing
 // itself), so "ready" means a client can create a topic with a leader. Creating
-// funnel.healthcheck is idempotent (an existing topic counts as success). Exits 0 when
-// ready, 1 on timeout.
+// funnel.healthcheck is idempotent (an existing topic counts as success), then waits for a
+// group coordinator. Exits 0 when ready, 1 on timeout.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const { Kafka, logLevel } = require('kafkajs');
 
@@ -29,6 +29,9 @@ async function attempt() {
     const { topics } = await admin.fetchTopicMetadata({ topics: [TOPIC] });
     const partitions = topics[0]?.partitions ?? [];
     if (partitions.length === 0 || partitions.some((p) => p.leader < 0)) throw new Error(`${TOPIC} has no leader yet`);
+    // Finding a group coordinator creates __consumer_offsets on a fresh broker; doing it here
+    // spares the first consumer (app or test) "group coordinator is not available" retries.
+    await admin.describeGroups(['funnel-kafka-ready']);
   } finally {
     await admin.disconnect().catch(() => {});
   }

@@ -49,9 +49,7 @@ pid_alive() {
   state="$(cat "/proc/$pid/stat" 2>/dev/null)" || return 1
   state="${state##*) }"
   [[ ${state:0:1} != Z ]] || return 1
-  if [[ -s $pf.start ]]; then
-    [[ "$(proc_start "$pid")" == "$(<"$pf.start")" ]] || return 1
-  fi
+  [[ -s $pf.start && "$(proc_start "$pid")" == "$(<"$pf.start")" ]]
 }
 
 # Pid of a service if it is alive; otherwise removes a stale pid file and fails.
@@ -67,9 +65,17 @@ live_pid() {
   fi
 }
 
+# lock <name>: serialises concurrent runs (e.g. `npm test` and `npm run up` in two terminals)
+# on $STATE_DIR/<name>.lock, held on fd 9 until the script exits. Anything long-lived started
+# meanwhile must get `9>&-`, or it would hold the lock forever.
+lock() {
+  exec 9>"$STATE_DIR/$1.lock"
+  flock -n 9 || { log "waiting for another deploy/$1.sh to finish..."; flock 9; }
+}
+
 # start_detached <svc> <command...>: runs the command in its own session (so it survives
 # this shell and can be stopped as a process group), output appended to its log file.
-# fd 9 (the lock held by the calling script) is closed so the daemon does not hold it.
+# fd 9 (see lock) is closed so the daemon does not hold the caller's lock.
 start_detached() {
   local svc=$1 logf
   shift
@@ -90,7 +96,7 @@ wait_for() {
   local desc=$1 timeout=$2 start n=0
   shift 2
   start="$(now_ms)"
-  printf '[funnel] %s: waiting ' "$desc" >&2
+  printf '[funnel] %s ' "$desc" >&2
   while true; do
     if "$@" >/dev/null 2>&1; then
       printf ' ok (%s)\n' "$(elapsed_since "$start")" >&2
@@ -136,9 +142,9 @@ stop_pidfile() {
   [[ "$(ps -o pgid= -p "$pid" | tr -d ' ')" != "$pid" ]] || target="-$pid"
   log "$svc: stopping (pid $pid)"
   kill -TERM -- "$target" 2>/dev/null || true
-  for ((i = 0; i < 40; i++)); do
+  for ((i = 0; i < 200; i++)); do
     _stop_pending "$pf" "$target" || break
-    sleep 0.5
+    sleep 0.1
   done
   if _stop_pending "$pf" "$target"; then
     log "$svc: still running after 20 s, sending SIGKILL"

@@ -1,16 +1,22 @@
+import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 /**
  * Environment variables, one class per concern. Each app composes the ones it uses
  * (see each app's `*.config.ts`). docker-compose.yml is checked against these names by a test.
  */
+// Conversions are explicit: env values are strings, and reflection metadata is not relied on.
 function port(target: object, key: string): void {
-  for (const decorate of [IsInt(), Min(1), Max(65535)]) decorate(target, key);
+  for (const decorate of [Type(() => Number), IsInt(), Min(1), Max(65535)]) decorate(target, key);
 }
+const AsNumber = () => Type(() => Number);
+const AsBoolean = () => Transform(({ value }) => value === true || value === 'true' || value === '1');
 
 export class CommonEnv {
   @IsIn(['development', 'test', 'production']) NODE_ENV = 'development';
   @IsIn(['debug', 'log', 'warn', 'error']) LOG_LEVEL = 'log';
+  /** Interface the HTTP server binds to (0.0.0.0 in containers). */
+  @IsString() @IsNotEmpty() HOST = '127.0.0.1';
 }
 
 export class KafkaEnv extends CommonEnv {
@@ -32,13 +38,21 @@ export class GatewayEnv extends KafkaEnv {
   @port GATEWAY_PORT = 3000;
   /** HS256 secret for control-plane JWTs. */
   @IsString() @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' }) JWT_SECRET = '';
-  @IsInt() @Min(100) @Max(60000) RPC_TIMEOUT_MS = 10000;
+  @AsNumber() @IsInt() @Min(100) @Max(60000) RPC_TIMEOUT_MS = 10000;
 }
 
 export class RedirectEnv extends KafkaEnv {
   @port REDIRECT_PORT = 3001;
   /** Trusted header that carries the visitor's country (set by the CDN in front of the edge). */
   @IsString() @IsNotEmpty() COUNTRY_HEADER = 'CF-IPCountry';
+  /** Clicks wait at most this long in memory before a produce (the 302 never waits on Kafka). */
+  @AsNumber() @IsInt() @Min(1) @Max(1000) CLICK_FLUSH_INTERVAL_MS = 20;
+  /** A batch is produced as soon as this many clicks are queued. */
+  @AsNumber() @IsInt() @Min(1) @Max(10000) CLICK_BATCH_SIZE = 500;
+  /** Backoff ceiling between retries of a failed click produce (it starts at 100 ms and doubles). */
+  @AsNumber() @IsInt() @Min(100) @Max(60000) CLICK_RETRY_MAX_MS = 5000;
+  /** On shutdown, how long to keep trying to produce queued clicks before giving up. */
+  @AsNumber() @IsInt() @Min(0) @Max(120000) CLICK_DRAIN_TIMEOUT_MS = 10000;
 }
 
 export class CampaignEnv extends KafkaEnv {
@@ -54,7 +68,7 @@ export class ConversionEnv extends KafkaEnv {
   @Matches(PG_URL, { message: 'CONVERSION_DATABASE_URL must be a postgresql:// URL' })
   CONVERSION_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/funnel_conversion';
   /** Allow webhook URLs on loopback/private addresses (the local stack sets it for development). */
-  @IsBoolean() WEBHOOK_ALLOW_PRIVATE = false;
+  @AsBoolean() @IsBoolean() WEBHOOK_ALLOW_PRIVATE = false;
 }
 
 export class ProjectorEnv extends ClickHouseEnv {

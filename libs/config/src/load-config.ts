@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 
@@ -19,7 +20,7 @@ export function loadConfig<T extends object>(schema: new () => T, env: NodeJS.Pr
       .filter((k) => env[k] !== undefined && env[k] !== '')
       .map((k) => [k, env[k]]),
   );
-  const instance = plainToInstance(schema, { ...defaults, ...present }, { enableImplicitConversion: true });
+  const instance = plainToInstance(schema, { ...defaults, ...present }, { exposeDefaultValues: true });
   const errors = validateSync(instance, { whitelist: true });
   if (errors.length) {
     throw new ConfigError(

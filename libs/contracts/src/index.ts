@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 export * from './topics';
 export * from './event-types';
 export * from './envelope';

@@ -1,0 +1,20 @@
+import { ProjectorEnv } from '@funnel/config';
+
+export const SERVICE = 'analytics-projector';
+
+export interface ProjectorOptions {
+  env: ProjectorEnv;
+  /**
+   * Consumer group of the event projection. Always the service name in production; integration
+   * tests pass their own so they never share partitions with a running projector.
+   */
+  groupId: string;
+  /** Where the ClickHouse migration files are (default: found by `defaultMigrationsDir()`). */
+  migrationsDir?: string;
+}
+
+export const PROJECTOR_OPTIONS = Symbol('PROJECTOR_OPTIONS');
+/** The kafkajs client, created once every topic exists. */
+export const KAFKA = Symbol('KAFKA');
+/** The ClickHouse connection, handed out once the migrations have run. */
+export const CLICKHOUSE = Symbol('CLICKHOUSE');

@@ -1,0 +1,115 @@
+import { CH_TABLES } from '@funnel/clickhouse';
+import { TOPICS } from '@funnel/contracts';
+import { dlq, drop, ok, Outcome, retry } from '@funnel/kafka';
+import { ClickRow, ConversionRow, Decoded, decodeClick, decodeConversion, RawMessage } from '../event-rows';
+import { OffsetGuard } from '../offset-guard';
+import { EventKey, RawTable } from '../raw-events.repository';
+
+/** The I/O the projection needs; RawEventsRepository in the service, a fake in unit tests. */
+export interface RawEventsStore {
+  insertClicks(rows: readonly ClickRow[]): Promise<void>;
+  insertConversions(rows: readonly ConversionRow[]): Promise<void>;
+  maxStoredOffset(table: RawTable, topic: string, partition: number): Promise<bigint | null>;
+  storedEventIds(table: RawTable, events: readonly EventKey[]): Promise<Set<string>>;
+}
+
+interface Projection<Row extends EventKey> {
+  table: RawTable;
+  decode(message: RawMessage, insertedAt: number): Decoded<Row>;
+  insert(store: RawEventsStore, rows: readonly Row[]): Promise<void>;
+}
+
+const PROJECTIONS: Record<string, Projection<ClickRow> | Projection<ConversionRow>> = {
+  [TOPICS.clicks]: { table: CH_TABLES.clicks, decode: decodeClick, insert: (store, rows) => store.insertClicks(rows) } satisfies Projection<ClickRow>,
+  [TOPICS.conversions]: {
+    table: CH_TABLES.conversions,
+    decode: decodeConversion,
+    insert: (store, rows) => store.insertConversions(rows),
+  } satisfies Projection<ConversionRow>,
+};
+
+export const PROJECTED_TOPICS: readonly string[] = Object.keys(PROJECTIONS);
+
+/**
+ * Projects one batch of one partition into its raw table, exactly once:
+ * 1. messages at or below the partition's stored maximum offset are skipped (redelivery after a
+ *    crash between insert and commit);
+ * 2. each remaining message is validated; a poison message goes to the DLQ, the rest carry on;
+ * 3. events already stored under other offsets (published twice) or repeated in the batch are skipped;
+ * 4. the rest go to ClickHouse in ONE insert, carrying topic/partition/offset.
+ * A failed read or insert answers `retry` for the whole batch (the consumer backs off and
+ * redelivers it, nothing is committed), and the stored maximum is read again next time.
+ */
+export class ProjectBatch {
+  private readonly guard: OffsetGuard;
+
+  constructor(
+    private readonly store: RawEventsStore,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.guard = new OffsetGuard({
+      maxStoredOffset: (topic, partition) => {
+        const projection = PROJECTIONS[topic];
+        if (!projection) throw new Error(`no projection for topic ${topic}`);
+        return store.maxStoredOffset(projection.table, topic, partition);
+      },
+    });
+  }
+
+  /** After a rebalance: partitions may have been written by another instance meanwhile. */
+  onPartitionsAssigned(): void {
+    this.guard.forget();
+  }
+
+  async execute(messages: readonly RawMessage[]): Promise<Outcome[]> {
+    if (messages.length === 0) return [];
+    const { topic, partition } = messages[0];
+    const projection = PROJECTIONS[topic] as Projection<EventKey> | undefined;
+    if (!projection) return messages.map(() => dlq(`no projection for topic ${topic}`));
+
+    let highWater: bigint | null;
+    try {
+      highWater = await this.guard.highWater(topic, partition);
+    } catch (e) {
+      return messages.map(() => retry(`reading stored offsets: ${(e as Error).message}`));
+    }
+
+    const insertedAt = Math.floor(this.now().getTime() / 1000);
+    const outcomes: Outcome[] = [];
+    const pending: Array<{ index: number; row: EventKey }> = [];
+    const inBatch = new Set<string>();
+    for (const message of messages) {
+      if (OffsetGuard.alreadyStored(highWater, message.offset)) {
+        outcomes.push(drop('already stored in ClickHouse'));
+        continue;
+      }
+      const decoded = projection.decode(message, insertedAt);
+      if (!decoded.ok) {
+        outcomes.push(dlq(decoded.error));
+        continue;
+      }
+      if (inBatch.has(decoded.row.event_id)) {
+        outcomes.push(drop(`event ${decoded.row.event_id} repeated in the batch`));
+        continue;
+      }
+      inBatch.add(decoded.row.event_id);
+      pending.push({ index: outcomes.length, row: decoded.row });
+      outcomes.push(ok);
+    }
+
+    try {
+      if (pending.length > 0) {
+        const stored = await this.store.storedEventIds(projection.table, pending.map((p) => p.row));
+        const fresh = pending.filter((p) => !stored.has(p.row.event_id));
+        for (const p of pending) if (stored.has(p.row.event_id)) outcomes[p.index] = drop(`event ${p.row.event_id} already stored`);
+        await projection.insert(this.store, fresh.map((p) => p.row));
+      }
+    } catch (e) {
+      // The insert may have landed even though it failed (e.g. a timeout): ask ClickHouse next time.
+      this.guard.forget(topic, partition);
+      return messages.map(() => retry(`writing to ClickHouse: ${(e as Error).message}`));
+    }
+    this.guard.advance(topic, partition, messages[messages.length - 1].offset);
+    return outcomes;
+  }
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { loadConfig, ProjectorEnv } from '@funnel/config';
+import { createKafka, ensureTopics, rpcTransport } from '@funnel/kafka';
+import { bootstrapService, runMain } from '@funnel/observability';
+import { AppModule } from './app.module';
+import { SERVICE } from './core/projector-options';
+
+runMain(SERVICE, async () => {
+  const env = loadConfig(ProjectorEnv);
+  // Before the RPC server subscribes: it does not auto-create its request topic.
+  await ensureTopics(createKafka(env.KAFKA_BROKERS, `${SERVICE}-admin`));
+
+  // bootstrapService takes a module class; this one carries the configured AppModule.
+  @Module({ imports: [AppModule.register({ env, groupId: SERVICE })] })
+  class AnalyticsProjectorModule {}
+
+  await bootstrapService({
+    service: SERVICE,
+    module: AnalyticsProjectorModule,
+    port: env.PROJECTOR_PORT,
+    rpc: rpcTransport(env.KAFKA_BROKERS, SERVICE, SERVICE),
+  });
+});

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { CampaignEnv } from '@funnel/config';
+import { HEALTH_CHECKS, HealthController, SERVICE_NAME } from '@funnel/observability';
+import { CAMPAIGN_ENV, CampaignConfigModule, SERVICE } from './campaign.config';
+import { CampaignsModule } from './campaigns/campaigns.module';
+import { EventStoreModule } from './event-store/event-store.module';
+import { PrismaService } from './event-store/prisma.service';
+import { campaignHealthChecks } from './health-checks';
+import { LinksModule } from './links/links.module';
+
+@Module({
+  imports: [CampaignConfigModule, EventStoreModule, CampaignsModule, LinksModule],
+  controllers: [HealthController],
+  providers: [
+    { provide: SERVICE_NAME, useValue: SERVICE },
+    { provide: HEALTH_CHECKS, inject: [PrismaService, CAMPAIGN_ENV], useFactory: (prisma: PrismaService, env: CampaignEnv) => campaignHealthChecks(prisma, env) },
+  ],
+})
+export class AppModule {}

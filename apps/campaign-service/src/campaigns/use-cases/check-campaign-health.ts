@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { CAMPAIGN_ID_PATTERN, HealthView, RpcReply, rpcFail, rpcOk } from '@funnel/contracts';
+import { LinkRepository } from '../../links/link.repository';
+import { CampaignState } from '../campaign';
+import { CampaignRepository } from '../campaign.repository';
+
+export interface CheckCampaignHealthCommand {
+  handle: string;
+  campaignId: string;
+}
+
+type Check = HealthView['checks'][number];
+
+/** Seed 000 "Verify campaign health": three readiness checks; READY when none fails. */
+@Injectable()
+export class CheckCampaignHealth {
+  constructor(
+    private readonly campaigns: CampaignRepository,
+    private readonly links: LinkRepository,
+  ) {}
+
+  async execute({ handle, campaignId }: CheckCampaignHealthCommand): Promise<RpcReply<HealthView>> {
+    if (!CAMPAIGN_ID_PATTERN.test(campaignId)) {
+      return rpcFail(400, 'invalid_campaign_id', 'Campaign ID does not match required pattern ^[a-z0-9][a-z0-9_-]{2,63}$.');
+    }
+    const campaign = await this.campaigns.find(handle, campaignId);
+    if (!campaign) return rpcFail(404, 'campaign_not_found', `Campaign '${campaignId}' does not exist.`);
+    const checks: Check[] = [
+      { name: 'tracking_preset', status: 'PASS', detail: `Using tracking preset '${campaign.trackingPreset}'.` },
+      { name: 'conversion_event_type', status: 'PASS', detail: `Using event type '${campaign.eventType}'.` },
+      await this.primaryLink(campaign),
+    ];
+    return rpcOk({ campaignId, checks, readiness: checks.some((c) => c.status === 'FAIL') ? 'NOT_READY' : 'READY' });
+  }
+
+  private async primaryLink(campaign: CampaignState): Promise<Check> {
+    const name = 'primary_link';
+    const slug = campaign.primarySlug;
+    if (!slug) return { name, status: 'FAIL', detail: 'No primary link configured: set primarySlug on the campaign.' };
+    const link = await this.links.find(campaign.handle, slug);
+    if (!link) {
+      return { name, status: 'FAIL', detail: `Primary link '${slug}' does not exist: create it with PUT /v2/handles/${campaign.handle}/links/${slug}.` };
+    }
+    if (link.campaignId !== campaign.campaignId) {
+      return { name, status: 'FAIL', detail: `Primary link '${slug}' is not associated with this campaign: set its campaignId to '${campaign.campaignId}'.` };
+    }
+    return { name, status: 'PASS', detail: `Primary link configured: ${slug}` };
+  }
+}

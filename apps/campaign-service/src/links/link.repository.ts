@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { Envelope, snapshotKey, TOPICS, TRACKING_MODES, TrackingMode } from '@funnel/contracts';
+import { ConcurrencyError } from '../event-store/concurrency.error';
+import { envelopeMessage, EventStore } from '../event-store/event-store';
+import { PrismaService } from '../event-store/prisma.service';
+import { Link as LinkRow } from '../generated/prisma/client';
+import { foldLink, LINK_AGGREGATE, LinkState, toLinkSnapshot } from './link';
+
+/** Link persistence as the use cases see it (unit tests replace it with a fake). */
+export abstract class LinkRepository {
+  abstract find(handle: string, slug: string): Promise<LinkState | null>;
+  /** Appends `events` (which took the link to `state`) and stores `state`; ConcurrencyError if it moved on meanwhile. */
+  abstract save(state: LinkState, events: Array<Envelope<object>>): Promise<void>;
+}
+
+function isTrackingMode(value: string): value is TrackingMode {
+  return (TRACKING_MODES as readonly string[]).includes(value);
+}
+
+function toState(row: LinkRow): LinkState {
+  if (!isTrackingMode(row.trackingMode)) throw new Error(`link ${row.handle}/${row.slug} has an unknown tracking mode`);
+  return {
+    handle: row.handle,
+    slug: row.slug,
+    destinationUrl: row.destinationUrl,
+    campaignId: row.campaignId,
+    trackingPolicy: { mode: row.trackingMode, appendContextParam: row.appendContextParam },
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function toRow(s: LinkState): LinkRow {
+  return {
+    handle: s.handle,
+    slug: s.slug,
+    destinationUrl: s.destinationUrl,
+    campaignId: s.campaignId,
+    trackingMode: s.trackingPolicy.mode,
+    appendContextParam: s.trackingPolicy.appendContextParam,
+    version: s.version,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+  };
+}
+
+@Injectable()
+export class PrismaLinkRepository extends LinkRepository {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly events: EventStore,
+  ) {
+    super();
+  }
+
+  async find(handle: string, slug: string): Promise<LinkState | null> {
+    const row = await this.prisma.link.findUnique({ where: { handle_slug: { handle, slug } } });
+    return row ? toState(row) : null;
+  }
+
+  /** Rebuilds the link from its events alone (the read model is a cache of this). */
+  async replay(handle: string, slug: string): Promise<LinkState | null> {
+    return foldLink(await this.events.history(LINK_AGGREGATE, handle, slug));
+  }
+
+  async save(state: LinkState, events: Array<Envelope<object>>): Promise<void> {
+    const previousVersion = state.version - events.length;
+    await this.events.commit({
+      aggregateType: LINK_AGGREGATE,
+      events,
+      project: async (tx) => {
+        if (previousVersion === 0) {
+          await tx.link.create({ data: toRow(state) });
+          return;
+        }
+        const { count } = await tx.link.updateMany({
+          where: { handle: state.handle, slug: state.slug, version: previousVersion },
+          data: toRow(state),
+        });
+        if (count !== 1) throw new ConcurrencyError(LINK_AGGREGATE, state.handle, state.slug);
+      },
+      outbox: [
+        ...events.map(envelopeMessage),
+        // The compacted topic the redirect edge rebuilds its link table from.
+        {
+          topic: TOPICS.linkSnapshots,
+          key: snapshotKey(state.handle, state.slug),
+          value: JSON.stringify(toLinkSnapshot(state)),
+          headers: { schema: 'link-snapshot.v1' },
+        },
+      ],
+    });
+  }
+}

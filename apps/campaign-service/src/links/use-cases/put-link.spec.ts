@@ -1,0 +1,84 @@
+// class-transformer's @Type in the contracts reads decorator metadata.
+import 'reflect-metadata';
+import { LinkUpsertedV1, LinkView, PutLinkBody, RpcReply } from '@funnel/contracts';
+import { campaignState, FakeCampaignRepository, FakeLinkRepository, linkState } from '../../../test/fake-repositories';
+import { PutLink } from './put-link';
+
+function body(fields: Partial<PutLinkBody>): PutLinkBody {
+  return Object.assign(new PutLinkBody(), { destinationUrl: 'https://shop.example.com/spring', ...fields });
+}
+
+function data(reply: RpcReply<LinkView>): LinkView {
+  if (!reply.ok) throw new Error(`expected ok, got ${JSON.stringify(reply.error)}`);
+  return reply.data;
+}
+
+describe('PutLink', () => {
+  let campaigns: FakeCampaignRepository;
+  let links: FakeLinkRepository;
+  let useCase: PutLink;
+
+  beforeEach(() => {
+    campaigns = new FakeCampaignRepository();
+    links = new FakeLinkRepository();
+    useCase = new PutLink(links, campaigns, { PUBLIC_REDIRECT_BASE_URL: 'https://go.example.com/' });
+  });
+
+  it('creates a link in a campaign with the seed tracking policy and a per-handle short URL', async () => {
+    campaigns.add(campaignState());
+    const view = data(
+      await useCase.execute({
+        handle: 'acme',
+        requestId: 'req-1',
+        slug: 'spring-promo',
+        body: body({ campaignId: 'spring-launch', trackingPolicy: { mode: 'DIRECT', appendContextParam: true } }),
+      }),
+    );
+    expect(view).toMatchObject({
+      slug: 'spring-promo',
+      handle: 'acme',
+      destinationUrl: 'https://shop.example.com/spring',
+      campaignId: 'spring-launch',
+      trackingPolicy: { mode: 'DIRECT', appendContextParam: true },
+      shortUrl: 'https://go.example.com/acme/spring-promo',
+      version: 1,
+    });
+    expect(links.appended[0]).toMatchObject({ type: LinkUpsertedV1.type, version: 1, aggregateId: 'spring-promo', aggregateVersion: 1 });
+  });
+
+  it('defaults the tracking policy to DIRECT without context param and allows no campaign', async () => {
+    const view = data(await useCase.execute({ handle: 'acme', requestId: 'r', slug: 'plain', body: body({}) }));
+    expect(view.trackingPolicy).toEqual({ mode: 'DIRECT', appendContextParam: false });
+    expect(view.campaignId).toBeNull();
+  });
+
+  it('replaces an existing link whole, bumping its version and keeping createdAt', async () => {
+    const existing = linkState({ version: 3 });
+    links.add(existing);
+    const view = data(
+      await useCase.execute({ handle: 'acme', requestId: 'r', slug: 'spring-promo', body: body({ destinationUrl: 'https://shop.example.com/v2' }) }),
+    );
+    expect(view).toMatchObject({ version: 4, destinationUrl: 'https://shop.example.com/v2', campaignId: null, createdAt: existing.createdAt.toISOString() });
+    expect(links.appended[0].aggregateVersion).toBe(4);
+  });
+
+  it("answers 404 campaign_not_found for an unknown campaign or another handle's campaign", async () => {
+    campaigns.add(campaignState({ handle: 'other' }));
+    const reply = await useCase.execute({ handle: 'acme', requestId: 'r', slug: 'spring-promo', body: body({ campaignId: 'spring-launch' }) });
+    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ status: 404, error: 'campaign_not_found' }) });
+    expect(links.appended).toHaveLength(0);
+  });
+
+  it.each(['', '-x', 'a/b', 'a'.repeat(65), 'with space'])('answers 400 invalid_slug for %p', async (slug) => {
+    const reply = await useCase.execute({ handle: 'acme', requestId: 'r', slug, body: body({}) });
+    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ status: 400, error: 'invalid_slug' }) });
+  });
+
+  it('answers 409 link_conflict when another writer bumped the version between load and append', async () => {
+    links.add(linkState({ version: 1 }));
+    links.beforeSave = () => links.add(linkState({ version: 2 }));
+    const reply = await useCase.execute({ handle: 'acme', requestId: 'r', slug: 'spring-promo', body: body({}) });
+    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ status: 409, error: 'link_conflict' }) });
+    expect((await links.find('acme', 'spring-promo'))?.version).toBe(2);
+  });
+});

@@ -1,0 +1,17 @@
+import { CampaignEnv, loadConfig } from '@funnel/config';
+import { createKafka, ensureTopics, rpcTransport } from '@funnel/kafka';
+import { bootstrapService, runMain } from '@funnel/observability';
+import { AppModule } from './app.module';
+import { SERVICE } from './campaign.config';
+
+runMain(SERVICE, async () => {
+  const env = loadConfig(CampaignEnv);
+  // Before the RPC server subscribes and the relay produces: both use topics that must exist.
+  await ensureTopics(createKafka(env.KAFKA_BROKERS, `${SERVICE}-admin`));
+  await bootstrapService({
+    service: SERVICE,
+    module: AppModule,
+    port: env.CAMPAIGN_PORT,
+    rpc: rpcTransport(env.KAFKA_BROKERS, SERVICE, SERVICE),
+  });
+});

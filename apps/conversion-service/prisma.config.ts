@@ -1,0 +1,8 @@
+import { defineServicePrismaConfig } from '../../libs/persistence/src/prisma-config';
+
+export default defineServicePrismaConfig({
+  urlEnv: 'CONVERSION_DATABASE_URL',
+  defaultUrl: 'postgresql://postgres@127.0.0.1:5432/funnel_conversion',
+  schema: 'prisma/schema.prisma',
+  migrations: 'prisma/migrations',
+});

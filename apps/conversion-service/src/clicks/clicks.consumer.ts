@@ -1,0 +1,67 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { ClickRecordedV1, parseEnvelope, TOPICS } from '@funnel/contracts';
+import { ConsumedMessage, dlq, EventConsumer, ok, Outcome, retry } from '@funnel/kafka';
+import { KAFKA } from '../infra/kafka.providers';
+import { ConversionServiceOptions, SERVICE_OPTIONS } from '../infra/service-options';
+import { NewClick } from './clicks.repository';
+import { RecordClicks } from './use-cases/record-clicks';
+
+const CLICK_EVENT = { type: ClickRecordedV1.type, version: ClickRecordedV1.version, payload: ClickRecordedV1 };
+
+/** click.recorded → this service's `clicks` table, one transaction per partition batch. */
+@Injectable()
+export class ClicksConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(ClicksConsumer.name);
+  private readonly consumer: EventConsumer;
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(SERVICE_OPTIONS) options: ConversionServiceOptions,
+    private readonly recordClicks: RecordClicks,
+  ) {
+    this.consumer = new EventConsumer({
+      kafka,
+      groupId: options.groupId,
+      topics: [TOPICS.clicks],
+      batchHandler: (messages) => this.handle(messages),
+      logger: this.logger,
+    });
+  }
+
+  async handle(messages: ConsumedMessage[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    const clicks = new Map<string, NewClick>();
+    for (const message of messages) {
+      const parsed = parseEnvelope(message.value, CLICK_EVENT);
+      if (!parsed.ok) {
+        outcomes.push(dlq(parsed.error));
+        continue;
+      }
+      const { envelope } = parsed;
+      clicks.set(envelope.payload.clickId, {
+        clickId: envelope.payload.clickId,
+        handle: envelope.handle,
+        campaignId: envelope.payload.campaignId,
+        visitorId: envelope.payload.visitorId,
+        occurredAt: new Date(envelope.occurredAt),
+        isBot: envelope.payload.isBot,
+      });
+      outcomes.push(ok);
+    }
+    try {
+      await this.recordClicks.execute([...clicks.values()]);
+    } catch (e) {
+      return [retry(`storing ${clicks.size} clicks failed: ${(e as Error).message}`)];
+    }
+    return outcomes;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer.stop();
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AttributionSweeper } from './attribution-sweeper';
+import { ConversionsController } from './conversions.controller';
+import { AttributePendingConversions } from './use-cases/attribute-pending-conversions';
+import { RecordConversion } from './use-cases/record-conversion';
+import { TestConversion } from './use-cases/test-conversion';
+
+@Module({
+  controllers: [ConversionsController],
+  providers: [RecordConversion, TestConversion, AttributePendingConversions, AttributionSweeper],
+  exports: [AttributePendingConversions, RecordConversion, TestConversion],
+})
+export class ConversionsModule {}

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { newEventId, WebhookEvent, WebhookView } from '@funnel/contracts';
+import { ConversionServiceOptions, SERVICE_OPTIONS } from '../../infra/service-options';
+import { WebhooksRepository } from '../webhooks.repository';
+import { checkWebhookUrl, HostResolver } from '../url-safety';
+import { generateWebhookSecret } from '../webhook-signature';
+
+export const HOST_RESOLVER = Symbol('HOST_RESOLVER');
+
+export interface CreateWebhookCommand {
+  handle: string;
+  url: string;
+  events: WebhookEvent[];
+  enabled: boolean;
+}
+
+export type CreateWebhookResult = { ok: true; webhook: WebhookView } | { ok: false; error: 'invalid_webhook_url'; reason: string };
+
+/** Subscribes a URL to conversion events; the signing secret is returned here and never again. */
+@Injectable()
+export class CreateWebhook {
+  private readonly allowPrivate: boolean;
+
+  constructor(
+    private readonly webhooks: WebhooksRepository,
+    @Inject(HOST_RESOLVER) private readonly resolve: HostResolver,
+    @Inject(SERVICE_OPTIONS) options: ConversionServiceOptions,
+  ) {
+    this.allowPrivate = options.env.WEBHOOK_ALLOW_PRIVATE;
+  }
+
+  async execute(command: CreateWebhookCommand): Promise<CreateWebhookResult> {
+    const check = await checkWebhookUrl(command.url, { allowPrivate: this.allowPrivate, resolve: this.resolve });
+    if (!check.ok) return { ok: false, error: 'invalid_webhook_url', reason: check.reason };
+    const secret = generateWebhookSecret();
+    const row = await this.webhooks.create({
+      webhookId: newEventId(),
+      handle: command.handle,
+      url: command.url,
+      events: command.events,
+      enabled: command.enabled,
+      secret,
+    });
+    return {
+      ok: true,
+      webhook: {
+        webhookId: row.webhookId,
+        handle: row.handle,
+        url: row.url,
+        events: row.events as WebhookEvent[],
+        enabled: row.enabled,
+        createdAt: row.createdAt.toISOString(),
+        secret,
+      },
+    };
+  }
+}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { ConversionRecordedV1, ConversionTestedV1, Envelope, newEventId } from '@funnel/contracts';
+import { Database } from '../../infra/database';
+import { WebhooksRepository } from '../webhooks.repository';
+import { WebhookDispatcher } from '../webhook-dispatcher';
+
+/** The JSON every subscriber receives; stored as text so every attempt sends (and signs) the same bytes. */
+export function webhookBody(envelope: Envelope<ConversionRecordedV1 | ConversionTestedV1>): string {
+  return JSON.stringify({ id: envelope.eventId, type: envelope.type, createdAt: envelope.occurredAt, data: envelope.payload });
+}
+
+/** One delivery per enabled subscription of the event's handle that subscribed to its type. */
+@Injectable()
+export class EnqueueWebhookDeliveries {
+  constructor(
+    private readonly db: Database,
+    private readonly webhooks: WebhooksRepository,
+    private readonly dispatcher: WebhookDispatcher,
+  ) {}
+
+  async execute(envelope: Envelope<ConversionRecordedV1 | ConversionTestedV1>): Promise<number> {
+    const created = await this.db.transaction(async (tx) => {
+      const subscribers = await this.webhooks.subscribersFor(tx, envelope.handle, envelope.type);
+      const body = webhookBody(envelope);
+      return this.webhooks.insertDeliveries(
+        tx,
+        subscribers.map((subscriptionId) => ({
+          deliveryId: newEventId(),
+          subscriptionId,
+          handle: envelope.handle,
+          eventId: envelope.eventId,
+          eventType: envelope.type,
+          body,
+        })),
+      );
+    });
+    if (created) this.dispatcher.wake();
+    return created;
+  }
+}

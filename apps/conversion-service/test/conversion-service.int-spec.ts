@@ -1,0 +1,357 @@
+import 'reflect-metadata';
+import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { Client } from 'pg';
+import {
+  CampaignSnapshotV1,
+  ClickRecordedV1,
+  createEnvelope,
+  Envelope,
+  newEventId,
+  RpcReply,
+  RpcRequest,
+  snapshotKey,
+  TOPICS,
+  WebhookView,
+} from '@funnel/contracts';
+import { EventProducer } from '@funnel/kafka';
+import { uniqueId, waitFor } from '@funnel/testing';
+import { AttributionSweeper } from '../src/conversions/attribution-sweeper';
+import { ConversionsController } from '../src/conversions/conversions.controller';
+import { OutboxService } from '../src/outbox/outbox.service';
+import { WebhooksController } from '../src/webhooks/webhooks.controller';
+import { verifyWebhookSignature } from '../src/webhooks/webhook-signature';
+import { collectTopic, startService, TestService } from './conversion-harness';
+
+jest.setTimeout(120000);
+
+type Collected = Awaited<ReturnType<typeof collectTopic>>;
+
+describe('conversion-service (real PostgreSQL and Kafka)', () => {
+  let service: TestService;
+  let producer: EventProducer;
+  let conversions: Collected;
+  let db: Client;
+  let controller: ConversionsController;
+  let webhooks: WebhooksController;
+
+  beforeAll(async () => {
+    service = await startService({ WEBHOOK_ALLOW_PRIVATE: 'true' });
+    producer = new EventProducer(service.kafka);
+    await producer.connect();
+    conversions = await collectTopic(service.kafka, TOPICS.conversions);
+    db = new Client({ connectionString: service.databaseUrl });
+    await db.connect();
+    controller = service.app.get(ConversionsController);
+    webhooks = service.app.get(WebhooksController);
+  });
+
+  afterAll(async () => {
+    await conversions?.stop();
+    await producer?.disconnect();
+    await db?.end();
+    await service?.close();
+  });
+
+  const request = <B>(handle: string, body: B, params: Record<string, string> = {}): RpcRequest<B> => ({
+    handle,
+    requestId: uniqueId('req-'),
+    actor: { sub: 'tester', role: 'ADMIN' },
+    params,
+    body,
+  });
+
+  function data<T>(reply: RpcReply<T>): T {
+    if (!reply.ok) throw new Error(`expected ok, got ${JSON.stringify(reply.error)}`);
+    return reply.data;
+  }
+
+  function clickEvent(handle: string, campaignId: string, clickId = newEventId()): Envelope<ClickRecordedV1> {
+    return createEnvelope<ClickRecordedV1>({
+      type: ClickRecordedV1.type,
+      version: ClickRecordedV1.version,
+      handle,
+      aggregateId: clickId,
+      payload: {
+        clickId,
+        campaignId,
+        linkSlug: 'promo',
+        visitorId: 'v-1',
+        userAgent: 'Mozilla/5.0',
+        referrer: '',
+        source: 'direct',
+        country: 'US',
+        device: 'desktop',
+        isBot: false,
+        botReason: null,
+        variantId: null,
+      },
+    });
+  }
+
+  async function publishClick(event: Envelope<ClickRecordedV1>): Promise<void> {
+    await producer.publish(TOPICS.clicks, event.handle, event);
+  }
+
+  async function clickStored(clickId: string): Promise<void> {
+    await waitFor(async () => (await db.query('SELECT 1 FROM clicks WHERE click_id = $1', [clickId])).rowCount, (n) => n === 1, { what: `click ${clickId} stored` });
+  }
+
+  const eventsFor = (conversionId: string) => conversions.events.filter((e) => e.aggregateId === conversionId);
+
+  /** Publishes what is committed, then gives the broker round trip time to show any extra event. */
+  async function settle(): Promise<void> {
+    await service.app.get(OutboxService).drain();
+    await new Promise((r) => setTimeout(r, 1500));
+  }
+
+  const sale = (extra: Record<string, unknown> = {}) => ({ eventType: 'purchase', value: 99.99, currency: 'USD', ...extra });
+
+  it('stores a published click in its clicks table, past a poison message, once per click', async () => {
+    const handle = uniqueId('h');
+    const event = clickEvent(handle, 'spring-launch');
+    await producer.send(TOPICS.clicks, [{ key: handle, value: '{not json' }]);
+    await publishClick(event);
+    await publishClick(event); // redelivery
+    await clickStored(event.payload.clickId);
+    const { rows } = await db.query('SELECT handle, campaign_id, visitor_id, is_bot, occurred_at FROM clicks WHERE click_id = $1', [event.payload.clickId]);
+    expect(rows).toEqual([{ handle, campaign_id: 'spring-launch', visitor_id: 'v-1', is_bot: false, occurred_at: new Date(event.occurredAt) }]);
+  });
+
+  it('counts a conversion of a known click and emits conversion.recorded; a repeated orderId is a duplicate with no event', async () => {
+    const handle = uniqueId('h');
+    const click = clickEvent(handle, 'spring-launch');
+    await publishClick(click);
+    await clickStored(click.payload.clickId);
+
+    const first = data(await controller.record(request(handle, sale({ clickId: click.payload.clickId, orderId: 'order-1', metadata: { items: 3 } }))));
+    expect(first).toMatchObject({ handle, status: 'counted', campaignId: 'spring-launch', clickId: click.payload.clickId, orderId: 'order-1', value: 99.99, currency: 'USD', test: false, metadata: { items: 3 } });
+    const [event] = await waitFor(async () => eventsFor(first.conversionId), (e) => e.length === 1, { what: 'conversion.recorded' });
+    expect(event).toMatchObject({ type: 'conversion.recorded', version: 1, handle, aggregateId: first.conversionId });
+    expect(event.payload).toMatchObject({ conversionId: first.conversionId, campaignId: 'spring-launch', orderId: 'order-1', value: 99.99, test: false });
+
+    const second = data(await controller.record(request(handle, sale({ clickId: click.payload.clickId, orderId: 'order-1' }))));
+    expect(second.status).toBe('duplicate');
+    expect(second.conversionId).not.toBe(first.conversionId);
+    await settle();
+    expect(eventsFor(second.conversionId)).toEqual([]);
+    expect(conversions.events.filter((e) => e.handle === handle)).toHaveLength(1);
+    const { rows } = await db.query('SELECT status::text, duplicate_of::text FROM conversions WHERE handle = $1 ORDER BY created_at', [handle]);
+    expect(rows).toEqual([{ status: 'counted', duplicate_of: null }, { status: 'duplicate', duplicate_of: first.conversionId }]);
+  });
+
+  it('counts exactly one of 20 concurrent posts of one new orderId', async () => {
+    const handle = uniqueId('h');
+    const click = clickEvent(handle, 'spring-launch');
+    await publishClick(click);
+    await clickStored(click.payload.clickId);
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, () => controller.record(request(handle, sale({ clickId: click.payload.clickId, orderId: 'race-1' })))),
+    );
+    const statuses = replies.map((r) => data(r).status);
+    expect(statuses.filter((s) => s === 'counted')).toHaveLength(1);
+    expect(statuses.filter((s) => s === 'duplicate')).toHaveLength(19);
+    await waitFor(async () => conversions.events.filter((e) => e.handle === handle), (e) => e.length >= 1, { what: 'the counted event' });
+    await settle();
+    expect(conversions.events.filter((e) => e.handle === handle)).toHaveLength(1);
+  });
+
+  it('stores a conversion whose click is not known yet as unattributed, and counts it when the click arrives', async () => {
+    const handle = uniqueId('h');
+    const click = clickEvent(handle, 'late-campaign');
+    const early = data(await controller.record(request(handle, sale({ clickId: click.payload.clickId, orderId: 'late-1' }))));
+    expect(early).toMatchObject({ status: 'unattributed', campaignId: null, clickId: click.payload.clickId });
+    const noClick = data(await controller.record(request(handle, sale())));
+    expect(noClick).toMatchObject({ status: 'unattributed', clickId: null });
+    await settle();
+    expect(eventsFor(early.conversionId)).toEqual([]);
+
+    await publishClick(click);
+    await publishClick(click); // a redelivered click attributes nothing twice
+    const [event] = await waitFor(async () => eventsFor(early.conversionId), (e) => e.length >= 1, { what: 'late conversion.recorded' });
+    expect(event.payload).toMatchObject({ campaignId: 'late-campaign', clickId: click.payload.clickId, orderId: 'late-1' });
+    expect(event.occurredAt).toBe(early.createdAt);
+    await settle();
+    expect(eventsFor(early.conversionId)).toHaveLength(1);
+    const { rows } = await db.query('SELECT status::text, campaign_id FROM conversions WHERE conversion_id = $1', [early.conversionId]);
+    expect(rows).toEqual([{ status: 'counted', campaign_id: 'late-campaign' }]);
+  });
+
+  it('attributes, by the sweep, a conversion that missed its click in a race', async () => {
+    // The state a lost race leaves: the click and the conversion both committed, nobody attributed.
+    const handle = uniqueId('h');
+    const clickId = newEventId();
+    const conversionId = newEventId();
+    await db.query(`INSERT INTO clicks (click_id, handle, campaign_id, visitor_id, occurred_at, is_bot) VALUES ($1, $2, 'raced', 'v', now(), false)`, [clickId, handle]);
+    await db.query(
+      `INSERT INTO conversions (conversion_id, handle, click_id, event_type, value, currency, metadata, status, created_at)
+       VALUES ($1, $2, $3, 'purchase', 5, 'USD', '{}', 'unattributed', now())`,
+      [conversionId, handle, clickId],
+    );
+    expect(await service.app.get(AttributionSweeper).sweep()).toBe(1);
+    expect(await service.app.get(AttributionSweeper).sweep()).toBe(0);
+    const [event] = await waitFor(async () => eventsFor(conversionId), (e) => e.length === 1, { what: 'swept conversion.recorded' });
+    expect(event.payload).toMatchObject({ campaignId: 'raced', clickId });
+  });
+
+  it("never attributes to another handle's click", async () => {
+    const owner = uniqueId('h');
+    const click = clickEvent(owner, 'theirs');
+    await publishClick(click);
+    await clickStored(click.payload.clickId);
+    const other = uniqueId('h');
+    const reply = data(await controller.record(request(other, sale({ clickId: click.payload.clickId }))));
+    expect(reply).toMatchObject({ status: 'unattributed', campaignId: null });
+  });
+
+  it('answers validation_failed for a bad body and changes nothing', async () => {
+    const handle = uniqueId('h');
+    const reply = await controller.record(request(handle, { eventType: 'purchase', value: -1, currency: 'usd', extra: 1 }));
+    expect(reply.ok).toBe(false);
+    if (reply.ok) return;
+    expect(reply.error).toMatchObject({ status: 400, error: 'validation_failed' });
+    expect(reply.error.fields?.map((f) => f.field).sort()).toEqual(['currency', 'extra', 'value']);
+    expect((await db.query('SELECT 1 FROM conversions WHERE handle = $1', [handle])).rowCount).toBe(0);
+  });
+
+  it('records a test conversion for a known campaign and emits conversion.tested with test true', async () => {
+    const handle = uniqueId('h');
+    const snapshot: CampaignSnapshotV1 = {
+      schema: 'campaign-snapshot.v1',
+      handle,
+      campaignId: 'spring-launch',
+      status: 'DRAFT',
+      goalType: 'PRODUCT_SALE',
+      eventType: 'purchase',
+      primarySlug: null,
+      cookieDurationDays: 30,
+      version: 2,
+      updatedAt: new Date().toISOString(),
+    };
+    const older = { ...snapshot, eventType: 'stale', version: 1 };
+    await producer.send(TOPICS.campaignSnapshots, [
+      { key: snapshotKey(handle, 'spring-launch'), value: JSON.stringify(snapshot) },
+      { key: snapshotKey(handle, 'spring-launch'), value: JSON.stringify(older) },
+    ]);
+    await waitFor(
+      async () => (await db.query('SELECT event_type, version FROM campaigns WHERE handle = $1', [handle])).rows,
+      (rows) => rows.length === 1,
+      { what: 'campaign snapshot stored' },
+    );
+    await settle(); // let the older snapshot be consumed too: it must not win
+    expect((await db.query('SELECT event_type, version FROM campaigns WHERE handle = $1', [handle])).rows).toEqual([{ event_type: 'purchase', version: 2 }]);
+
+    const body = { value: 99.99, currency: 'USD', metadata: { orderId: '12345', items: 3 } };
+    const view = data(await controller.test(request(handle, body, { campaignId: 'spring-launch' })));
+    expect(view).toMatchObject({ status: 'test', test: true, campaignId: 'spring-launch', eventType: 'purchase', metadata: { orderId: '12345', items: 3, test: true } });
+    const [event] = await waitFor(async () => eventsFor(view.conversionId), (e) => e.length === 1, { what: 'conversion.tested' });
+    expect(event).toMatchObject({ type: 'conversion.tested', handle });
+    expect(event.payload).toMatchObject({ test: true, campaignId: 'spring-launch' });
+
+    const missing = await controller.test(request(handle, body, { campaignId: 'nope-campaign' }));
+    expect(missing).toEqual({ ok: false, error: expect.objectContaining({ status: 404, error: 'campaign_not_found' }) });
+    const otherTenant = await controller.test(request(uniqueId('h'), body, { campaignId: 'spring-launch' }));
+    expect(otherTenant).toEqual({ ok: false, error: expect.objectContaining({ status: 404, error: 'campaign_not_found' }) });
+    const badId = await controller.test(request(handle, body, { campaignId: 'X' }));
+    expect(badId).toEqual({ ok: false, error: expect.objectContaining({ status: 400, error: 'invalid_campaign_id' }) });
+  });
+
+  describe('webhooks', () => {
+    interface Received {
+      headers: IncomingHttpHeaders;
+      raw: string;
+    }
+
+    async function receiver(answer: (n: number) => number): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+      const received: Received[] = [];
+      const server: Server = createServer((req, res) => {
+        let raw = '';
+        req.on('data', (c: Buffer) => (raw += c.toString()));
+        req.on('end', () => {
+          received.push({ headers: req.headers, raw });
+          res.writeHead(answer(received.length), { 'content-type': 'text/plain' }).end(`answer ${received.length}`);
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      return { url: `http://127.0.0.1:${port}/hooks`, received, close: () => new Promise((r) => server.close(() => r())) };
+    }
+
+    async function subscribe(handle: string, url: string): Promise<WebhookView> {
+      return data(await webhooks.create(request(handle, { url, events: ['conversion.recorded'] })));
+    }
+
+    it('refuses link-local URLs even when private addresses are allowed', async () => {
+      const reply = await webhooks.create(request(uniqueId('h'), { url: 'http://169.254.169.254/latest', events: ['conversion.recorded'] }));
+      expect(reply).toEqual({ ok: false, error: expect.objectContaining({ status: 400, error: 'invalid_webhook_url' }) });
+    });
+
+    it('delivers a signed POST that verifies with the secret shown once', async () => {
+      const handle = uniqueId('h');
+      const hook = await receiver(() => 204);
+      try {
+        const webhook = await subscribe(handle, hook.url);
+        expect(webhook.secret).toMatch(/^whsec_[0-9a-f]{64}$/);
+        expect(webhook).toMatchObject({ handle, url: hook.url, events: ['conversion.recorded'], enabled: true });
+        const click = clickEvent(handle, 'hooked');
+        await publishClick(click);
+        await clickStored(click.payload.clickId);
+        const view = data(await controller.record(request(handle, sale({ clickId: click.payload.clickId, orderId: 'hook-1' }))));
+
+        const [delivery] = await waitFor(async () => hook.received, (r) => r.length >= 1, { what: 'webhook delivery' });
+        const body = JSON.parse(delivery.raw) as { id: string; type: string; createdAt: string; data: Record<string, unknown> };
+        expect(body).toMatchObject({ type: 'conversion.recorded', data: { conversionId: view.conversionId, campaignId: 'hooked', value: 99.99 } });
+        expect(delivery.headers['content-type']).toBe('application/json');
+        expect(delivery.headers['webhook-id']).toBe(body.id);
+        expect(String(delivery.headers['webhook-timestamp'])).toMatch(/^\d{10}$/);
+        expect(
+          verifyWebhookSignature(webhook.secret!, { timestamp: String(delivery.headers['webhook-timestamp']), signature: String(delivery.headers['webhook-signature']) }, delivery.raw),
+        ).toBe(true);
+        expect(verifyWebhookSignature(`${webhook.secret}x`, { timestamp: String(delivery.headers['webhook-timestamp']), signature: String(delivery.headers['webhook-signature']) }, delivery.raw)).toBe(false);
+        await waitFor(
+          async () => (await db.query("SELECT status::text, attempts FROM webhook_deliveries WHERE handle = $1", [handle])).rows,
+          (rows) => rows.length === 1 && rows[0].status === 'delivered',
+          { what: 'delivery marked delivered' },
+        );
+      } finally {
+        await hook.close();
+      }
+    });
+
+    it('retries a receiver that fails twice, and records all 3 attempts', async () => {
+      const handle = uniqueId('h');
+      const hook = await receiver((n) => (n <= 2 ? 500 : 200));
+      try {
+        await subscribe(handle, hook.url);
+        const click = clickEvent(handle, 'flaky');
+        await publishClick(click);
+        await clickStored(click.payload.clickId);
+        await controller.record(request(handle, sale({ clickId: click.payload.clickId })));
+        const rows = await waitFor(
+          async () => (await db.query("SELECT d.status::text, d.attempts FROM webhook_deliveries d WHERE d.handle = $1", [handle])).rows,
+          (r) => r.length === 1 && r[0].status === 'delivered',
+          { what: 'delivered after retries', timeoutMs: 30000 },
+        );
+        expect(rows).toEqual([{ status: 'delivered', attempts: 3 }]);
+        const attempts = await db.query(
+          `SELECT a.attempt_no, a.status_code, a.response_body, a.latency_ms, a.attempted_at
+           FROM webhook_attempts a JOIN webhook_deliveries d USING (delivery_id) WHERE d.handle = $1 ORDER BY a.attempt_no`,
+          [handle],
+        );
+        expect(attempts.rows.map((a) => [a.attempt_no, a.status_code, a.response_body])).toEqual([
+          [1, 500, 'answer 1'],
+          [2, 500, 'answer 2'],
+          [3, 200, 'answer 3'],
+        ]);
+        // Backoff: about 1 s, then about 2 s (plus up to 10 % jitter and the poll interval).
+        const at = attempts.rows.map((a) => (a.attempted_at as Date).getTime());
+        expect(at[1] - at[0]).toBeGreaterThanOrEqual(1000);
+        expect(at[2] - at[1]).toBeGreaterThanOrEqual(2000);
+        expect(hook.received).toHaveLength(3);
+        expect(new Set(hook.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
+      } finally {
+        await hook.close();
+      }
+    });
+  });
+});

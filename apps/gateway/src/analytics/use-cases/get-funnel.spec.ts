@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { RPC, RpcPattern } from '@funnel/contracts';
+import type { Caller } from '../../auth/caller.decorator';
+import { ApiException } from '../../http/api.exception';
+import { GetFunnel } from './get-funnel';
+
+const caller: Caller = { handle: 'acme', requestId: 'r1', actor: { sub: 'u1', role: 'CREATOR' } };
+const funnel = { funnel: [] };
+
+function fakeRpc(answers: Partial<Record<RpcPattern, () => unknown>>) {
+  const calls: Array<{ pattern: RpcPattern; params: Record<string, string>; body: object }> = [];
+  return {
+    calls,
+    async call<T>(pattern: RpcPattern, _caller: Caller, params: Record<string, string>, body: object): Promise<T> {
+      calls.push({ pattern, params, body });
+      const answer = answers[pattern];
+      if (!answer) throw new Error(`unexpected ${pattern}`);
+      return answer() as T;
+    },
+  };
+}
+
+describe('GetFunnel', () => {
+  it('asks analytics directly when no campaign is named', async () => {
+    const rpc = fakeRpc({ [RPC.analyticsFunnel]: () => funnel });
+    await expect(new GetFunnel(rpc).execute(caller, {})).resolves.toBe(funnel);
+    expect(rpc.calls).toEqual([{ pattern: RPC.analyticsFunnel, params: {}, body: {} }]);
+  });
+
+  it('checks the campaign exists before asking analytics', async () => {
+    const rpc = fakeRpc({ [RPC.campaignHealth]: () => ({}), [RPC.analyticsFunnel]: () => funnel });
+    await new GetFunnel(rpc).execute(caller, { campaignId: 'spring-launch' });
+    expect(rpc.calls).toEqual([
+      { pattern: RPC.campaignHealth, params: { campaignId: 'spring-launch' }, body: {} },
+      { pattern: RPC.analyticsFunnel, params: {}, body: { campaignId: 'spring-launch' } },
+    ]);
+  });
+
+  it('answers campaign_not_found for an unknown campaign without asking analytics', async () => {
+    const rpc = fakeRpc({
+      [RPC.campaignHealth]: () => {
+        throw new ApiException(404, 'campaign_not_found', 'Campaign not found');
+      },
+    });
+    await expect(new GetFunnel(rpc).execute(caller, { campaignId: 'nope-nope' })).rejects.toMatchObject({ errorCode: 'campaign_not_found' });
+    expect(rpc.calls.map((c) => c.pattern)).toEqual([RPC.campaignHealth]);
+  });
+});

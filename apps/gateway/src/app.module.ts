@@ -1,0 +1,36 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import type { GatewayEnv } from '@funnel/config';
+import { HEALTH_CHECKS, HealthController, SERVICE_NAME } from '@funnel/observability';
+import { AnalyticsModule } from './analytics/analytics.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
+import { ConversionsModule } from './conversions/conversions.module';
+import { CoreModule } from './core.module';
+import { GATEWAY_ENV, GatewayOptions } from './gateway.options';
+import { ErrorEnvelopeFilter } from './http/error-envelope.filter';
+import { GatewayValidationPipe } from './http/validation';
+import { LinksModule } from './links/links.module';
+import { kafkaHealthCheck, rpcRepliesHealthCheck } from './rpc/kafka.health';
+import { RpcClient } from './rpc/rpc.client';
+import { WebhooksModule } from './webhooks/webhooks.module';
+
+@Module({})
+export class AppModule {
+  static register(options: GatewayOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CoreModule.register(options), CampaignsModule, LinksModule, ConversionsModule, WebhooksModule, AnalyticsModule],
+      controllers: [HealthController],
+      providers: [
+        { provide: SERVICE_NAME, useValue: 'gateway' },
+        {
+          provide: HEALTH_CHECKS,
+          inject: [GATEWAY_ENV, RpcClient],
+          useFactory: (env: GatewayEnv, rpc: RpcClient) => [kafkaHealthCheck(env.KAFKA_BROKERS), rpcRepliesHealthCheck(rpc)],
+        },
+        { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
+        { provide: APP_PIPE, useClass: GatewayValidationPipe },
+      ],
+    };
+  }
+}

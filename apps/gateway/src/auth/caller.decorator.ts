@@ -1,0 +1,18 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { Actor } from '@funnel/contracts';
+
+/** Who asks, for which tenant, under which request id: what every RPC request carries besides params and body. */
+export interface Caller {
+  handle: string;
+  requestId: string;
+  actor: Actor;
+}
+
+export const CurrentCaller = createParamDecorator((_data: unknown, context: ExecutionContext): Caller => {
+  const request = context.switchToHttp().getRequest<FastifyRequest>();
+  const principal = request.principal;
+  // Only reachable through a route that forgot JwtAuthGuard: fail loudly rather than act anonymously.
+  if (!principal) throw new Error('CurrentCaller used on a route without JwtAuthGuard');
+  return { handle: principal.handle, requestId: request.requestId, actor: { sub: principal.sub, role: principal.role } };
+});

@@ -1,0 +1,15 @@
+import type { Principal } from '@funnel/auth';
+
+/** What the gateway attaches to each Fastify request as it passes through. */
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Echoed from X-Request-ID when sane, else generated; set by the onRequest hook. */
+    requestId: string;
+    /** Set by JwtAuthGuard once the bearer token is verified. */
+    principal: Principal | null;
+    /** The raw error Fastify raised before Nest saw it (e.g. a JSON parse error), kept for the error filter. */
+    transportError: Error | null;
+  }
+}
+
+export const REQUEST_ID_HEADER = 'x-request-id';

@@ -1,0 +1,103 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { ClientKafka } from '@nestjs/microservices';
+import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import type { GatewayEnv } from '@funnel/config';
+import { RPC, RpcPattern, RpcRequest } from '@funnel/contracts';
+import { createKafka, ensureTopics } from '@funnel/kafka';
+import type { Caller } from '../auth/caller.decorator';
+import { ApiException } from '../http/api.exception';
+import { GATEWAY_ENV } from '../gateway.options';
+import { parseRpcReply } from './rpc-reply';
+
+export const KAFKA_RPC_CLIENT = Symbol('KAFKA_RPC_CLIENT');
+
+const REPLY_TOPICS = Object.values(RPC).map((pattern) => `${pattern}.reply`);
+const ASSIGNMENT_WAIT_MS = 30000;
+
+/**
+ * Sends commands and queries to the owning services over Kafka request-reply and turns their
+ * RpcReply into data or an ApiException. A reply that does not come in time is a 504; a broker
+ * that cannot take the request is a 503; a reply that is not an RpcReply is a 502.
+ */
+@Injectable()
+export class RpcClient implements OnModuleInit {
+  private readonly logger = new Logger('rpc');
+
+  constructor(
+    @Inject(KAFKA_RPC_CLIENT) private readonly client: ClientKafka,
+    @Inject(GATEWAY_ENV) private readonly env: GatewayEnv,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await ensureTopics(createKafka(this.env.KAFKA_BROKERS, 'gateway-admin'));
+    for (const pattern of Object.values(RPC)) this.client.subscribeToResponseOf(pattern);
+    await this.client.connect();
+    await this.waitForReplyPartitions();
+  }
+
+  /** True once this instance owns a partition of every reply topic (replies are routed to it by partition). */
+  hasReplyPartitions(): boolean {
+    const assigned = this.client.getConsumerAssignments();
+    return REPLY_TOPICS.every((topic) => assigned[topic] !== undefined);
+  }
+
+  /**
+   * Nest's client can only send once its reply consumer has joined the group; until then every
+   * request would fail. Boot waits here so the gateway never listens without a way back.
+   */
+  private async waitForReplyPartitions(): Promise<void> {
+    const deadline = Date.now() + ASSIGNMENT_WAIT_MS;
+    while (!this.hasReplyPartitions()) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `no partition of the RPC reply topics was assigned within ${ASSIGNMENT_WAIT_MS} ms; ` +
+            'each gateway instance in a consumer group needs one partition of every reply topic',
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async call<T>(pattern: RpcPattern, caller: Caller, params: Record<string, string>, body: object): Promise<T> {
+    const request: RpcRequest<object> = { handle: caller.handle, requestId: caller.requestId, actor: caller.actor, params, body };
+    const started = Date.now();
+    let raw: unknown;
+    try {
+      raw = await firstValueFrom(this.client.send<unknown, RpcRequest<object>>(pattern, request).pipe(timeout({ first: this.env.RPC_TIMEOUT_MS })));
+    } catch (e) {
+      throw this.transportFailure(pattern, caller.requestId, e, Date.now() - started);
+    }
+    const reply = parseRpcReply(raw);
+    const durationMs = Date.now() - started;
+    if (reply === null) {
+      this.logger.error({ event: 'rpc_bad_reply', pattern, requestId: caller.requestId, durationMs });
+      throw new ApiException(502, 'bad_gateway', 'Upstream service sent an invalid reply');
+    }
+    this.logger.debug({ event: 'rpc', pattern, requestId: caller.requestId, durationMs, status: reply.ok ? 'ok' : reply.error.status });
+    if (!reply.ok) throw new ApiException(reply.error.status, reply.error.error, reply.error.message, reply.error.fields);
+    return reply.data as T;
+  }
+
+  private transportFailure(pattern: string, requestId: string, e: unknown, durationMs: number): ApiException {
+    if (e instanceof TimeoutError) {
+      this.logger.warn({ event: 'rpc_timeout', pattern, requestId, durationMs });
+      return new ApiException(504, 'upstream_timeout', `Upstream service did not answer within ${this.env.RPC_TIMEOUT_MS} ms`);
+    }
+    if (e instanceof Error) {
+      // Kafka itself failed: the producer could not send, or no reply partition is assigned to us.
+      this.logger.error({ event: 'rpc_unavailable', pattern, requestId, durationMs, error: e.message });
+      return new ApiException(503, 'upstream_unavailable', 'Upstream service temporarily unavailable. Please retry later');
+    }
+    // The responder threw instead of replying with an RpcReply; Nest forwards its error object.
+    this.logger.error({ event: 'rpc_upstream_error', pattern, requestId, durationMs, error: safeJson(e) });
+    return new ApiException(502, 'bad_gateway', 'Upstream service failed to process the request');
+  }
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}

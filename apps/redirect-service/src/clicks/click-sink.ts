@@ -1,0 +1,23 @@
+import type { ClickRecordedV1, Envelope } from '@funnel/contracts';
+
+/** One click on its way to TOPICS.clicks, keyed `${handle}/${campaignId}`. */
+export interface ClickMessage {
+  key: string;
+  envelope: Envelope<ClickRecordedV1>;
+}
+
+/**
+ * Where the redirect hands a click. `record` is synchronous and never throws: the 302 must not
+ * wait on, or fail because of, what happens to the click afterwards. Today the sink is the
+ * in-memory batcher; a durable spool can take its place (or sit in front of it) unchanged.
+ */
+export interface ClickSink {
+  record(click: ClickMessage): void;
+}
+
+/** Delivers a batch of clicks; resolves once all are durably accepted, rejects otherwise (all to be retried). */
+export interface ClickPublisher {
+  publish(batch: readonly ClickMessage[]): Promise<void>;
+}
+
+export const CLICK_SINK = Symbol('CLICK_SINK');

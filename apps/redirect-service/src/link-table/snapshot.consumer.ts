@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { TOPICS } from '@funnel/contracts';
+import { KAFKA, SERVICE } from '../core/tokens';
+import { CatchUpTracker, PartitionTarget } from './catch-up';
+import { ApplyResult, LinkTable } from './link-table';
+import { parseCampaignSnapshot, parseLinkSnapshot } from './snapshot-parser';
+
+const SNAPSHOT_TOPICS = [TOPICS.linkSnapshots, TOPICS.campaignSnapshots] as const;
+
+export interface SnapshotStats {
+  applied: number;
+  stale: number;
+  deleted: number;
+  invalid: number;
+}
+
+/**
+ * Feeds the link table from the compacted snapshot topics. Every instance must hold every
+ * link, so each process joins a consumer group of its own (random id), reads from the
+ * beginning and never commits: a restarted process rebuilds its table from the topics.
+ */
+@Injectable()
+export class SnapshotConsumer implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(SnapshotConsumer.name);
+  private readonly groupId = `${SERVICE}-${randomUUID()}`;
+  private consumer: Consumer | undefined;
+  private tracker: CatchUpTracker | undefined;
+  /** Next offset per partition, so a consumer restarted after a crash resumes instead of replaying. */
+  private readonly positions = new Map<string, { topic: string; partition: number; offset: bigint }>();
+  private startedAt = 0;
+  readonly stats: SnapshotStats = { applied: 0, stale: 0, deleted: 0, invalid: 0 };
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    private readonly table: LinkTable,
+  ) {}
+
+  /** Where catch-up stands, for /health while the table is loading. */
+  progress(): string {
+    return this.tracker?.describe() ?? 'not started';
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.startedAt = Date.now();
+    this.tracker = new CatchUpTracker(await this.fetchEndOffsets());
+    const consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      allowAutoTopicCreation: false,
+      // Short long-polls: an idle fetch would otherwise hold shutdown for up to 5 s.
+      maxWaitTimeInMs: 500,
+    });
+    this.consumer = consumer;
+    const { GROUP_JOIN, END_BATCH_PROCESS, CRASH } = consumer.events;
+    consumer.on(GROUP_JOIN, () => this.resumePositions(consumer));
+    // Batches that held only control records or compacted-away offsets reach no handler but still move the position.
+    consumer.on(END_BATCH_PROCESS, ({ payload }) => this.advance(payload.topic, payload.partition, payload.lastOffset));
+    consumer.on(CRASH, ({ payload }) => this.logger.error(`snapshot consumer crashed (restart: ${payload.restart}): ${payload.error.message}`));
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...SNAPSHOT_TOPICS], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) this.apply(batch.topic, batch.partition, message);
+        const last = batch.messages[batch.messages.length - 1];
+        if (last) this.advance(batch.topic, batch.partition, last.offset);
+      },
+    });
+    this.checkReady();
+  }
+
+  /** After the HTTP server has closed: until then, requests still read the table (which stays as it is). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.disconnect().catch((e: Error) => this.logger.warn(`snapshot consumer disconnect: ${e.message}`));
+  }
+
+  private async fetchEndOffsets(): Promise<PartitionTarget[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const targets: PartitionTarget[] = [];
+      for (const topic of SNAPSHOT_TOPICS) {
+        for (const p of await admin.fetchTopicOffsets(topic)) targets.push({ topic, partition: p.partition, high: p.high, low: p.low });
+      }
+      return targets;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private apply(topic: string, partition: number, message: KafkaMessage): void {
+    const key = message.key?.toString();
+    if (!key) {
+      this.invalid(topic, partition, message.offset, 'message has no key');
+      return;
+    }
+    let result: ApplyResult;
+    if (topic === TOPICS.linkSnapshots) {
+      if (message.value === null) result = this.table.deleteLink(key);
+      else {
+        const parsed = parseLinkSnapshot(key, message.value);
+        if (!parsed.ok) return this.invalid(topic, partition, message.offset, parsed.error);
+        result = this.table.putLink(parsed.value);
+      }
+    } else {
+      if (message.value === null) result = this.table.deleteCampaign(key);
+      else {
+        const parsed = parseCampaignSnapshot(key, message.value);
+        if (!parsed.ok) return this.invalid(topic, partition, message.offset, parsed.error);
+        result = this.table.putCampaign(parsed.value);
+      }
+    }
+    if (result === 'applied') this.stats.applied++;
+    else if (result === 'stale') this.stats.stale++;
+    else this.stats.deleted++;
+  }
+
+  /** Snapshots are state, not events: a bad one is counted, logged and skipped (no DLQ to replay from). */
+  private invalid(topic: string, partition: number, offset: string, error: string): void {
+    this.stats.invalid++;
+    this.logger.warn(`skipped invalid snapshot ${topic}[${partition}]@${offset}: ${error}`);
+  }
+
+  private advance(topic: string, partition: number, lastOffset: string): void {
+    const id = `${topic}[${partition}]`;
+    const next = BigInt(lastOffset) + 1n;
+    const held = this.positions.get(id);
+    if (!held || next > held.offset) this.positions.set(id, { topic, partition, offset: next });
+    this.tracker?.observe(topic, partition, lastOffset);
+    this.checkReady();
+  }
+
+  private checkReady(): void {
+    if (this.table.ready || !this.tracker?.caughtUp) return;
+    this.table.markReady();
+    this.logger.log(
+      `link table ready in ${Date.now() - this.startedAt} ms: ${this.table.linkCount} links, ${this.table.campaignCount} campaigns, ` +
+        `${this.stats.invalid} invalid snapshots skipped`,
+    );
+  }
+
+  private resumePositions(consumer: Consumer): void {
+    for (const { topic, partition, offset } of this.positions.values()) {
+      consumer.seek({ topic, partition, offset: offset.toString() });
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import 'reflect-metadata';
+import { CONTEXT_PARAM } from '@funnel/contracts';
+import { campaignSnapshot, linkSnapshot } from '../../../test/fixtures';
+import type { ClickMessage, ClickSink } from '../../clicks/click-sink';
+import { LinkTable } from '../../link-table/link-table';
+import { RedirectCommand, RedirectLink } from './redirect-link';
+
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
+
+class MemorySink implements ClickSink {
+  readonly clicks: ClickMessage[] = [];
+  record(click: ClickMessage): void {
+    this.clicks.push(click);
+  }
+}
+
+function command(overrides: Partial<RedirectCommand> = {}): RedirectCommand {
+  return {
+    handle: 'acme',
+    slug: 'spring',
+    method: 'GET',
+    userAgent: IPHONE,
+    referrer: 'https://www.google.com/',
+    utmSource: undefined,
+    countryHeader: 'us',
+    visitorId: null,
+    now: new Date('2026-02-25T12:00:00.000Z'),
+    ...overrides,
+  };
+}
+
+describe('RedirectLink', () => {
+  let table: LinkTable;
+  let sink: MemorySink;
+  let redirect: RedirectLink;
+  beforeEach(() => {
+    table = new LinkTable();
+    table.markReady();
+    sink = new MemorySink();
+    redirect = new RedirectLink(table, sink);
+  });
+
+  it('redirects an ACTIVE campaign link with the click id appended and records the click', () => {
+    table.putLink(linkSnapshot());
+    table.putCampaign(campaignSnapshot());
+    const outcome = redirect.execute(command({ utmSource: 'Newsletter' }));
+    if (outcome.kind !== 'redirect') throw new Error(`unexpected ${outcome.kind}`);
+    expect(outcome.clickId).toMatch(UUID_V7);
+    expect(outcome.location).toBe(`https://shop.example.com/spring?ref=x&${CONTEXT_PARAM}=${outcome.clickId}#top`);
+    expect(outcome.newVisitorId).toMatch(/^[0-9a-f-]{36}$/);
+
+    expect(sink.clicks).toHaveLength(1);
+    const { key, envelope } = sink.clicks[0];
+    expect(key).toBe('acme/spring-launch');
+    expect(envelope).toMatchObject({
+      type: 'click.recorded',
+      version: 1,
+      handle: 'acme',
+      aggregateId: outcome.clickId,
+      occurredAt: '2026-02-25T12:00:00.000Z',
+    });
+    expect(envelope.payload).toEqual({
+      clickId: outcome.clickId,
+      campaignId: 'spring-launch',
+      linkSlug: 'spring',
+      visitorId: outcome.newVisitorId,
+      userAgent: IPHONE,
+      referrer: 'https://www.google.com/',
+      source: 'newsletter',
+      country: 'US',
+      device: 'mobile',
+      isBot: false,
+      botReason: null,
+      variantId: null,
+    });
+  });
+
+  it('keeps the visitor id from the cookie and issues none', () => {
+    table.putLink(linkSnapshot());
+    table.putCampaign(campaignSnapshot());
+    const outcome = redirect.execute(command({ visitorId: 'known-visitor' }));
+    expect(outcome).toMatchObject({ kind: 'redirect', newVisitorId: null });
+    expect(sink.clicks[0].envelope.payload.visitorId).toBe('known-visitor');
+  });
+
+  it('leaves the destination untouched when the link does not ask for the context param', () => {
+    table.putLink(linkSnapshot({ trackingPolicy: { mode: 'DIRECT', appendContextParam: false } }));
+    table.putCampaign(campaignSnapshot());
+    const outcome = redirect.execute(command());
+    expect(outcome).toMatchObject({ kind: 'redirect', location: 'https://shop.example.com/spring?ref=x#top' });
+    expect(sink.clicks).toHaveLength(1);
+  });
+
+  it.each(['DRAFT', 'PAUSED'] as const)('redirects a %s campaign link but records nothing', (status) => {
+    table.putLink(linkSnapshot());
+    table.putCampaign(campaignSnapshot({ status }));
+    const outcome = redirect.execute(command());
+    expect(outcome).toMatchObject({ kind: 'redirect', clickId: null, newVisitorId: null });
+    if (outcome.kind === 'redirect') expect(outcome.location).toMatch(new RegExp(`\\?ref=x&${CONTEXT_PARAM}=[0-9a-f-]{36}#top$`));
+    expect(sink.clicks).toEqual([]);
+  });
+
+  it('redirects a link without campaign, or whose campaign is unknown, and records nothing', () => {
+    table.putLink(linkSnapshot({ slug: 'plain', campaignId: null, trackingPolicy: { mode: 'DIRECT', appendContextParam: false } }));
+    table.putLink(linkSnapshot({ slug: 'orphan', campaignId: 'gone-campaign' }));
+    expect(redirect.execute(command({ slug: 'plain' }))).toEqual({
+      kind: 'redirect',
+      location: 'https://shop.example.com/spring?ref=x#top',
+      clickId: null,
+      newVisitorId: null,
+    });
+    expect(redirect.execute(command({ slug: 'orphan' })).kind).toBe('redirect');
+    expect(sink.clicks).toEqual([]);
+  });
+
+  it('records bot clicks too, flagged', () => {
+    table.putLink(linkSnapshot());
+    table.putCampaign(campaignSnapshot());
+    redirect.execute(command({ userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' }));
+    redirect.execute(command({ method: 'HEAD' }));
+    expect(sink.clicks.map((c) => [c.envelope.payload.device, c.envelope.payload.botReason])).toEqual([
+      ['bot', 'crawler_user_agent'],
+      ['mobile', 'head_request'],
+    ]);
+  });
+
+  it('answers not_found for unknown links and malformed names, loading while the table is not ready', () => {
+    table.putLink(linkSnapshot());
+    expect(redirect.execute(command({ slug: 'nope' }))).toEqual({ kind: 'not_found' });
+    expect(redirect.execute(command({ slug: 's'.repeat(65) }))).toEqual({ kind: 'not_found' });
+    expect(redirect.execute(command({ handle: 'ACME' }))).toEqual({ kind: 'not_found' });
+
+    const loading = new RedirectLink(new LinkTable(), sink);
+    expect(loading.execute(command({ slug: 'nope' }))).toEqual({ kind: 'loading' });
+    expect(loading.execute(command({ slug: 's'.repeat(65) }))).toEqual({ kind: 'not_found' });
+  });
+
+  it('serves a link it already holds while still loading', () => {
+    const partial = new LinkTable();
+    partial.putLink(linkSnapshot());
+    expect(new RedirectLink(partial, sink).execute(command()).kind).toBe('redirect');
+  });
+});

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import { ClickRecordedV1, createEnvelope, HANDLE_PATTERN, SLUG_PATTERN, snapshotKey } from '@funnel/contracts';
+import { CLICK_SINK } from '../../clicks/click-sink';
+import type { ClickSink } from '../../clicks/click-sink';
+import { LinkTable } from '../../link-table/link-table';
+import { buildClickContext, ClickContextInput } from '../click-context';
+import { appendContextParam } from '../context-param';
+
+export interface RedirectCommand extends ClickContextInput {
+  handle: string;
+  slug: string;
+  /** From the visitor cookie; null when the visitor has none (a new id is then issued). */
+  visitorId: string | null;
+  now?: Date;
+}
+
+export type RedirectOutcome =
+  | { kind: 'not_found' }
+  /** The link table is still loading and does not hold this link yet: "not found" could be wrong. */
+  | { kind: 'loading' }
+  | {
+      kind: 'redirect';
+      location: string;
+      /** Set when a click was recorded. */
+      clickId: string | null;
+      /** Set when a new visitor id was issued and must be stored in the cookie. */
+      newVisitorId: string | null;
+    };
+
+/**
+ * The hot path: look the link up in memory, build the Location, and hand a click to the sink
+ * when the link's campaign is ACTIVE. No I/O: the sink only queues.
+ */
+@Injectable()
+export class RedirectLink {
+  constructor(
+    private readonly table: LinkTable,
+    @Inject(CLICK_SINK) private readonly sink: ClickSink,
+  ) {}
+
+  execute(command: RedirectCommand): RedirectOutcome {
+    const { handle, slug } = command;
+    // Malformed names cannot be links; answering before the lookup keeps junk away from state.
+    if (!HANDLE_PATTERN.test(handle) || !SLUG_PATTERN.test(slug)) return { kind: 'not_found' };
+    const resolved = this.table.resolve(handle, slug);
+    if (!resolved) return this.table.ready ? { kind: 'not_found' } : { kind: 'loading' };
+    const { link, tracked } = resolved;
+
+    // The destination gets the context param whenever the link asks for it; the click behind
+    // the id is recorded only while the campaign is ACTIVE.
+    const clickId = tracked || link.appendContextParam ? uuidv7() : null;
+    const location = link.appendContextParam && clickId ? appendContextParam(link.location, clickId) : link.location;
+    if (!tracked || !clickId || link.campaignId === null) return { kind: 'redirect', location, clickId: null, newVisitorId: null };
+
+    const newVisitorId = command.visitorId ? null : randomUUID();
+    const context = buildClickContext(command);
+    const payload: ClickRecordedV1 = {
+      clickId,
+      campaignId: link.campaignId,
+      linkSlug: link.slug,
+      visitorId: command.visitorId ?? (newVisitorId as string),
+      ...context,
+      variantId: null,
+    };
+    this.sink.record({
+      key: snapshotKey(handle, link.campaignId),
+      envelope: createEnvelope({
+        type: ClickRecordedV1.type,
+        version: ClickRecordedV1.version,
+        handle,
+        aggregateId: clickId,
+        occurredAt: command.now ?? new Date(),
+        payload,
+      }),
+    });
+    return { kind: 'redirect', location, clickId, newVisitorId };
+  }
+}

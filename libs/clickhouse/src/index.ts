@@ -1,0 +1,4 @@
+export * from './escape';
+export * from './client';
+export * from './migrate';
+export * from './tables';

@@ -1,0 +1,29 @@
+/**
+ * Creates the Kafka topics and applies the ClickHouse migrations (deploy/migrate.sh also runs
+ * each service's Prisma migrations). Idempotent.
+ */
+import { join } from 'node:path';
+import { ClickHouseEnv, loadConfig } from '@funnel/config';
+import { createClickHouse, runClickHouseMigrations } from '@funnel/clickhouse';
+import { createKafka, ensureTopics } from '@funnel/kafka';
+
+async function main(): Promise<void> {
+  const env = loadConfig(ClickHouseEnv);
+  const created = await ensureTopics(createKafka(env.KAFKA_BROKERS, 'funnel-migrate'));
+  console.error(`[funnel] migrate: kafka topics ready (${created.length} created)`);
+  const clickhouse = createClickHouse(env);
+  try {
+    await runClickHouseMigrations(clickhouse, {
+      database: env.CLICKHOUSE_DATABASE,
+      dir: join(__dirname, '..', '..', 'libs', 'clickhouse', 'migrations'),
+      log: (line: string) => console.error(`[funnel] migrate: clickhouse ${line}`),
+    });
+  } finally {
+    await clickhouse.close();
+  }
+}
+
+main().catch((e: Error) => {
+  console.error(`[funnel] migrate failed: ${e.message}`);
+  process.exit(1);
+});
