@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the five Funnel apps locally, on top of deploy/infra.sh.
-#   deploy/stack.sh up          deps, infra, migrate, build; start the apps detached; wait for /health
+#   deploy/stack.sh up          deps, infra, build, migrate; start the apps detached; wait for /health
 #   deploy/stack.sh foreground  the same preparation; apps attached, output prefixed; Ctrl-C stops them
 #   deploy/stack.sh down        stop the apps (only those this script started), then the infra
 #   deploy/stack.sh stop-apps   stop the apps only, leave the infra running

@@ -2,9 +2,8 @@
  * Creates the Kafka topics and applies the ClickHouse migrations (deploy/migrate.sh also runs
  * each service's Prisma migrations). Idempotent.
  */
-import { join } from 'node:path';
 import { ClickHouseEnv, loadConfig } from '@funnel/config';
-import { createClickHouse, runClickHouseMigrations } from '@funnel/clickhouse';
+import { createClickHouse, defaultMigrationsDir, runClickHouseMigrations } from '@funnel/clickhouse';
 import { createKafka, ensureTopics } from '@funnel/kafka';
 
 async function main(): Promise<void> {
@@ -15,7 +14,7 @@ async function main(): Promise<void> {
   try {
     await runClickHouseMigrations(clickhouse, {
       database: env.CLICKHOUSE_DATABASE,
-      dir: join(__dirname, '..', '..', 'libs', 'clickhouse', 'migrations'),
+      dir: defaultMigrationsDir(),
       log: (line: string) => console.error(`[funnel] migrate: clickhouse ${line}`),
     });
   } finally {

@@ -1,3 +1,5 @@
+// The Prisma CLI loads this file with its own loader, which does not know the @funnel/* aliases.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { defineServicePrismaConfig } from '../../libs/persistence/src/prisma-config';
 
 export default defineServicePrismaConfig({

@@ -17,6 +17,7 @@ import { EventProducer } from '@funnel/kafka';
 import { HEALTH_CHECKS, HealthCheck } from '@funnel/observability';
 import { uniqueId, waitFor } from '@funnel/testing';
 import { FunnelController } from '../src/funnel/funnel.controller';
+import { RawEventsRepository } from '../src/ingest/raw-events.repository';
 import { ProjectBatch } from '../src/ingest/use-cases/project-batch';
 import { createProjectorBed, ProjectorBed, watchTopic } from './projector-harness';
 
@@ -176,7 +177,8 @@ describe('analytics-projector (Kafka → ClickHouse)', () => {
     expect((await projectBatch.execute(batch)).map((o) => o.kind)).toEqual(['ok', 'ok', 'ok']);
     // What a crash between insert and commit looks like: a new process, the same batch again.
     projectBatch.onPartitionsAssigned();
-    expect((await projectBatch.execute(batch)).map((o) => o.kind)).toEqual(['drop', 'drop', 'drop']);
+    // Ruled out by the offsets stored in ClickHouse (not merely by event id).
+    expect(await projectBatch.execute(batch)).toEqual(batch.map(() => ({ kind: 'drop', reason: 'already stored in ClickHouse' })));
     expect(await countRows(CH_TABLES.clicks, handle)).toBe(3);
   });
 
@@ -256,6 +258,7 @@ describe('analytics-projector (Kafka → ClickHouse)', () => {
     // Stop, move the group's committed offsets back to where the test began, start again.
     await app.close();
     await bed.rewind();
+    const lookups = jest.spyOn(RawEventsRepository.prototype, 'storedEventIds');
     app = await bed.start();
 
     // Same key, same partition: once this one is stored, everything before it was seen again.
@@ -267,6 +270,11 @@ describe('analytics-projector (Kafka → ClickHouse)', () => {
 
     expect(await countRows(CH_TABLES.clicks, handle)).toBe(4);
     expect(await countRows(CH_TABLES.conversions, handle)).toBe(2);
+    // The stored offsets alone kept the redelivered events out: none was even looked up by id.
+    const looked = new Set(lookups.mock.calls.flatMap(([, events]) => events.map((e) => e.event_id)));
+    lookups.mockRestore();
+    for (const c of first) expect(looked.has(c.eventId)).toBe(false);
+    expect(looked.has(after.eventId)).toBe(true);
     const [rollup] = await bed.clickhouse.query<{ n: string }>(
       sql`SELECT countMerge(clicks) AS n FROM ${identifier(CH_TABLES.campaignClicksHourly)} WHERE handle = ${handle}`,
     );

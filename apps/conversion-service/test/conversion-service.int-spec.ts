@@ -15,6 +15,7 @@ import {
   WebhookView,
 } from '@funnel/contracts';
 import { EventProducer } from '@funnel/kafka';
+import { HEALTH_CHECKS, HealthCheck } from '@funnel/observability';
 import { uniqueId, waitFor } from '@funnel/testing';
 import { AttributionSweeper } from '../src/conversions/attribution-sweeper';
 import { ConversionsController } from '../src/conversions/conversions.controller';
@@ -106,6 +107,12 @@ describe('conversion-service (real PostgreSQL and Kafka)', () => {
   }
 
   const sale = (extra: Record<string, unknown> = {}) => ({ eventType: 'purchase', value: 99.99, currency: 'USD', ...extra });
+
+  it('reports PostgreSQL and Kafka as healthy', async () => {
+    const checks = service.app.get<HealthCheck[]>(HEALTH_CHECKS);
+    expect(checks.map((c) => c.name).sort()).toEqual(['kafka', 'postgres']);
+    await Promise.all(checks.map((c) => c.check()));
+  });
 
   it('stores a published click in its clicks table, past a poison message, once per click', async () => {
     const handle = uniqueId('h');

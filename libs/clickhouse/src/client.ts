@@ -12,6 +12,9 @@ export interface ClickHouseConfig {
   application?: string;
 }
 
+/** Per-query ClickHouse settings (names 18.16 knows; unknown ones are refused with Code 115). */
+export type ClickHouseSettings = Record<string, string | number>;
+
 /** The ClickHouse variables of ClickHouseEnv (@funnel/config), as services load them. */
 export interface ClickHouseEnvVars {
   CLICKHOUSE_URL: string;
@@ -111,10 +114,13 @@ export class ClickHouse {
     }
   }
 
-  /** Runs a SELECT and returns its rows (JSONEachRow). */
-  async query<T>(statement: Sql): Promise<T[]> {
+  /**
+   * Runs a SELECT and returns its rows (JSONEachRow). `settings` are sent as they are: only names
+   * 18.16 knows (e.g. max_query_size for a statement with a long IN list; the default is 256 KiB).
+   */
+  async query<T>(statement: Sql, settings?: ClickHouseSettings): Promise<T[]> {
     try {
-      const result = await this.client.query({ query: statement.text, format: 'JSONEachRow' });
+      const result = await this.client.query({ query: statement.text, format: 'JSONEachRow', ...(settings ? { clickhouse_settings: settings } : {}) });
       return await result.json<T>();
     } catch (e) {
       throw asServerError(e);

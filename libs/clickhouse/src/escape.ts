@@ -28,7 +28,6 @@ const NAMED_ESCAPES: Record<string, string> = {
 };
 
 // Backslash, quote and every C0 control character; nothing else is special inside '...'.
-// eslint-disable-next-line no-control-regex
 const NEEDS_ESCAPE = /[\\'\u0000-\u001f]/g;
 
 function escapeChar(ch: string): string {

@@ -86,7 +86,7 @@ export class EventConsumer {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         const messages: ConsumedMessage[] = batch.messages.map((m) => ({
           topic: batch.topic,
           partition: batch.partition,
@@ -104,6 +104,8 @@ export class EventConsumer {
           if (outcome?.kind === 'dlq') await this.toDlq(messages[i], outcome.error);
         }
         const last = messages[messages.length - 1];
+        // Resolving moves kafkajs's fetch position past the batch; committing makes it durable.
+        resolveOffset(last.offset);
         await this.consumer.commitOffsets([
           { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
         ]);

@@ -82,6 +82,8 @@ describe('decodeClick', () => {
   it('calls poison what is not a valid click.recorded v1', () => {
     const cases: unknown[] = [
       null,
+      'null',
+      '"a string"',
       'not json {',
       { hello: 'world' },
       { ...clickEnvelope(), type: 'click.recorded', version: 2 },

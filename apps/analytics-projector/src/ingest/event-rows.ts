@@ -1,11 +1,5 @@
-import {
-  ClickRecordedV1,
-  ConversionRecordedV1,
-  ConversionTestedV1,
-  Envelope,
-  parseEnvelope,
-  peekEventType,
-} from '@funnel/contracts';
+import { ClickRecordedV1, ConversionRecordedV1, ConversionTestedV1, Envelope, peekEventType } from '@funnel/contracts';
+import { readEnvelope } from './read-envelope';
 
 /** Where a row came from in Kafka; kept in the row so the projector can resume from ClickHouse. */
 export interface KafkaPosition {
@@ -68,33 +62,31 @@ function toUnixSeconds(iso: string): number | null {
   return seconds >= 0 && seconds <= MAX_DATETIME_SECONDS ? seconds : null;
 }
 
-function base(envelope: Envelope<unknown>, campaignId: string | null, position: KafkaPosition, insertedAt: number): Decoded<RawRowBase> {
-  const occurredAt = toUnixSeconds(envelope.occurredAt);
-  if (occurredAt === null) return { ok: false, error: `occurredAt ${envelope.occurredAt} is outside 1970..2106` };
+/** Unix seconds of the envelope's occurredAt, or an error for a time DateTime cannot hold. */
+function occurredAtOf(envelope: Envelope<unknown>): { ok: true; seconds: number } | { ok: false; error: string } {
+  const seconds = toUnixSeconds(envelope.occurredAt);
+  return seconds === null ? { ok: false, error: `occurredAt ${envelope.occurredAt} is outside 1970..2106` } : { ok: true, seconds };
+}
+
+// Rows are written out field by field: on this hot path, object spread followed by more
+// properties costs ~20 µs a row in V8, more than validating the message.
+
+/** A validated click.recorded envelope as a `clicks` row. */
+export function clickRow(envelope: Envelope<ClickRecordedV1>, position: KafkaPosition, insertedAt: number): Decoded<ClickRow> {
+  const p = envelope.payload;
+  const occurredAt = occurredAtOf(envelope);
+  if (!occurredAt.ok) return occurredAt;
   return {
     ok: true,
     row: {
       event_id: envelope.eventId,
       handle: envelope.handle,
-      campaign_id: campaignId ?? '',
-      occurred_at: occurredAt,
+      campaign_id: p.campaignId,
+      occurred_at: occurredAt.seconds,
       kafka_topic: position.topic,
       kafka_partition: position.partition,
       kafka_offset: position.offset,
       inserted_at: insertedAt,
-    },
-  };
-}
-
-/** A validated click.recorded envelope as a `clicks` row. */
-export function clickRow(envelope: Envelope<ClickRecordedV1>, position: KafkaPosition, insertedAt: number): Decoded<ClickRow> {
-  const p = envelope.payload;
-  const common = base(envelope, p.campaignId, position, insertedAt);
-  if (!common.ok) return common;
-  return {
-    ok: true,
-    row: {
-      ...common.row,
       click_id: p.clickId,
       link_slug: p.linkSlug,
       visitor_id: p.visitorId,
@@ -123,12 +115,19 @@ export function conversionRow(
   if (!Number.isFinite(p.value) || p.value < 0 || p.value > MAX_CONVERSION_VALUE) {
     return { ok: false, error: `payload.value ${p.value} is outside 0..${MAX_CONVERSION_VALUE}` };
   }
-  const common = base(envelope, p.campaignId, position, insertedAt);
-  if (!common.ok) return common;
+  const occurredAt = occurredAtOf(envelope);
+  if (!occurredAt.ok) return occurredAt;
   return {
     ok: true,
     row: {
-      ...common.row,
+      event_id: envelope.eventId,
+      handle: envelope.handle,
+      campaign_id: p.campaignId ?? '',
+      occurred_at: occurredAt.seconds,
+      kafka_topic: position.topic,
+      kafka_partition: position.partition,
+      kafka_offset: position.offset,
+      inserted_at: insertedAt,
       conversion_id: p.conversionId,
       click_id: p.clickId ?? '',
       order_id: p.orderId ?? '',
@@ -148,7 +147,7 @@ export interface RawMessage extends KafkaPosition {
 
 /** Validates a message of TOPICS.clicks; a failure is a poison message (DLQ). */
 export function decodeClick(message: RawMessage, insertedAt: number): Decoded<ClickRow> {
-  const parsed = parseEnvelope(message.value, { type: ClickRecordedV1.type, version: ClickRecordedV1.version, payload: ClickRecordedV1 });
+  const parsed = readEnvelope(message.value, { type: ClickRecordedV1.type, version: ClickRecordedV1.version, payload: ClickRecordedV1 });
   if (!parsed.ok) return parsed;
   return clickRow(parsed.envelope, message, insertedAt);
 }
@@ -165,7 +164,7 @@ export function decodeConversion(message: RawMessage, insertedAt: number): Decod
   if (!kind || !payload) {
     return { ok: false, error: kind ? `unsupported event ${kind.type} v${kind.version} on the conversions topic` : 'not an event envelope' };
   }
-  const parsed = parseEnvelope(message.value, { type: payload.type, version: payload.version, payload });
+  const parsed = readEnvelope(message.value, { type: payload.type, version: payload.version, payload });
   if (!parsed.ok) return parsed;
   return conversionRow(parsed.envelope, message, insertedAt);
 }

@@ -9,11 +9,12 @@ export type RawTable = typeof CH_TABLES.clicks | typeof CH_TABLES.conversions;
 export interface EventKey {
   event_id: string;
   handle: string;
+  campaign_id: string;
   occurred_at: number;
 }
 
-/** Event ids per lookup: keeps each statement far below max_query_size (256 KiB). */
-const IDS_PER_LOOKUP = 2000;
+/** Event ids per lookup: one statement for a whole fetched batch, at most ~1 MB of SQL. */
+const IDS_PER_LOOKUP = 25000;
 
 /** The raw event tables: one insert per batch, and the reads that make inserts idempotent. */
 @Injectable()
@@ -43,21 +44,31 @@ export class RawEventsRepository {
 
   /**
    * Which of these events are already stored (the same event published twice, under new offsets).
-   * A duplicate carries the same handle and occurred_at, so the lookup is bounded to those handles
-   * and that time range, which the sort key (handle, campaign_id, occurred_at) prunes.
+   * A duplicate carries the same handle, campaign and occurred_at, so the lookup is bounded by all
+   * three, which is what the sort key (handle, campaign_id, occurred_at) prunes on.
    */
   async storedEventIds(table: RawTable, events: readonly EventKey[]): Promise<Set<string>> {
     const found = new Set<string>();
     for (let i = 0; i < events.length; i += IDS_PER_LOOKUP) {
       const chunk = events.slice(i, i + IDS_PER_LOOKUP);
       const handles = [...new Set(chunk.map((e) => e.handle))];
-      const times = chunk.map((e) => e.occurred_at);
-      const rows = await this.clickhouse.query<{ event_id: string }>(sql`
+      const campaigns = [...new Set(chunk.map((e) => e.campaign_id))];
+      let from = chunk[0].occurred_at;
+      let to = from;
+      for (const e of chunk) {
+        if (e.occurred_at < from) from = e.occurred_at;
+        if (e.occurred_at > to) to = e.occurred_at;
+      }
+      const statement = sql`
         SELECT DISTINCT event_id
         FROM ${identifier(table)}
-        WHERE handle IN (${handles})
-          AND occurred_at >= toDateTime(${Math.min(...times)}) AND occurred_at <= toDateTime(${Math.max(...times)})
-          AND event_id IN (${chunk.map((e) => e.event_id)})`);
+        WHERE handle IN (${handles}) AND campaign_id IN (${campaigns})
+          AND occurred_at >= toDateTime(${from}) AND occurred_at <= toDateTime(${to})
+          AND event_id IN (${chunk.map((e) => e.event_id)})`;
+      // The id list outgrows the default max_query_size (256 KiB) from ~6,000 ids.
+      const rows = await this.clickhouse.query<{ event_id: string }>(statement, {
+        max_query_size: Math.max(262144, Buffer.byteLength(statement.text) + 4096),
+      });
       for (const row of rows) found.add(row.event_id);
     }
     return found;

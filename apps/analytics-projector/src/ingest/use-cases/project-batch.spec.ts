@@ -107,9 +107,14 @@ describe('ProjectBatch', () => {
     await project.execute(batch);
     // A crash before the commit: a new process (empty cache) gets the same batch plus one more.
     const restarted = new ProjectBatch(store);
-    const outcomes = await restarted.execute([...batch, click(3)]);
+    const lookups = jest.spyOn(store, 'storedEventIds');
+    const next = click(3);
+    const outcomes = await restarted.execute([...batch, next]);
     expect(outcomes.map((o) => o.kind)).toEqual(['drop', 'drop', 'drop', 'ok']);
     expect(store.clicks.map((r) => r.kafka_offset)).toEqual(['0', '1', '2', '3']);
+    // The offsets alone ruled the redelivered messages out: only the new one was looked up by id.
+    expect(lookups).toHaveBeenCalledTimes(1);
+    expect(lookups.mock.calls[0][1].map((e) => e.event_id)).toEqual([JSON.parse(next.value!.toString()).eventId]);
   });
 
   it('reads the stored offset once per partition, and again after a reassignment', async () => {

@@ -83,7 +83,13 @@ export class ProjectBatch {
         outcomes.push(drop('already stored in ClickHouse'));
         continue;
       }
-      const decoded = projection.decode(message, insertedAt);
+      let decoded: Decoded<EventKey>;
+      try {
+        decoded = projection.decode(message, insertedAt);
+      } catch (e) {
+        // A message that makes validation itself throw is poison too; retrying it would block the partition.
+        decoded = { ok: false, error: `validation failed: ${(e as Error).message}` };
+      }
       if (!decoded.ok) {
         outcomes.push(dlq(decoded.error));
         continue;
