@@ -10,6 +10,8 @@ export const TOPICS = {
   linkSnapshots: 'funnel.link-snapshots',
   /** Compacted: latest state of each campaign, keyed `${handle}/${campaignId}`. */
   campaignSnapshots: 'funnel.campaign-snapshots',
+  /** Compacted: latest state of each personalization rule, keyed `${handle}/${ruleId}`; null value = deleted. */
+  ruleSnapshots: 'funnel.rule-snapshots',
   /** click.recorded events from the redirect edge, keyed by handle/campaign. */
   clicks: 'funnel.clicks',
   /** conversion.recorded / conversion.tested events from the conversion-service. */
@@ -40,6 +42,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   { topic: TOPICS.campaignEvents, numPartitions: 3 },
   { topic: TOPICS.linkSnapshots, numPartitions: 1, configEntries: compacted },
   { topic: TOPICS.campaignSnapshots, numPartitions: 1, configEntries: compacted },
+  { topic: TOPICS.ruleSnapshots, numPartitions: 1, configEntries: compacted },
   { topic: TOPICS.clicks, numPartitions: 6 },
   { topic: TOPICS.conversions, numPartitions: 3 },
 ].flatMap((spec) => [spec, { topic: dlqTopic(spec.topic), numPartitions: 1 }]);

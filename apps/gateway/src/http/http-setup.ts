@@ -10,8 +10,7 @@ import { REQUEST_ID_HEADER } from './request-state';
  * capture of parse errors for the error filter, and one structured log line per request.
  */
 export function configureHttp(app: NestFastifyApplication): void {
-  // Nest's adapter types its instance with its own copy of fastify's types; ours carry the request augmentation.
-  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   const logger = new Logger('http');
 
   fastify.decorateRequest('requestId', '');

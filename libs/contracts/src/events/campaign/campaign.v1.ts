@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { CAMPAIGN_ID_PATTERN, CAMPAIGN_STATUSES, CampaignStatus, GOAL_TYPES, GoalType, TRACKING_MODES, TrackingMode } from '../../domain';
+import { CAMPAIGN_ID_PATTERN, CAMPAIGN_STATUSES, CampaignStatus, DeviceClass, GOAL_TYPES, GoalType, TRACKING_MODES, TrackingMode } from '../../domain';
 
 /** campaign.created v1 — the full initial state of a campaign aggregate. */
 export class CampaignCreatedV1 {
@@ -66,6 +66,29 @@ export interface CampaignSnapshotV1 {
   eventType: string;
   primarySlug: string | null;
   cookieDurationDays: number;
+  version: number;
+  updatedAt: string;
+}
+
+/**
+ * Value of the compacted rule-snapshots topic (key `${handle}/${ruleId}`): a personalization rule
+ * as the redirect edge evaluates it (seed 000). Absent condition lists match everything; device
+ * classes are the lower-case DEVICE_CLASSES, countries ISO 3166-1 alpha-2 upper case, sources lower case.
+ */
+export interface RuleSnapshotV1 {
+  schema: 'rule-snapshot.v1';
+  handle: string;
+  ruleId: string;
+  enabled: boolean;
+  /** Higher first; ties broken by ruleId ascending. */
+  priority: number;
+  when: {
+    campaignIn?: string[];
+    deviceIn?: DeviceClass[];
+    countryIn?: string[];
+    sourceIn?: string[];
+  };
+  variant: { id: string; destinationUrl: string };
   version: number;
   updatedAt: string;
 }
