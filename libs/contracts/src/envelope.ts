@@ -101,6 +101,7 @@ export function parseEnvelope<T extends object>(
   } catch (e) {
     return { ok: false, error: `invalid JSON: ${(e as Error).message}` };
   }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, error: 'message value is not a JSON object' };
   const envelope = plainToInstance(EnvelopeShape, json);
   const envErrors = validateSync(envelope);
   if (envErrors.length) return { ok: false, error: describeValidationErrors(envErrors).join('; ') };
