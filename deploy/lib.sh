@@ -156,3 +156,13 @@ stop_pidfile() {
 _stop_pending() { # <pidfile> <pid | -pgid>
   if [[ $2 == -* ]]; then group_alive "${2#-}"; else pid_alive "$1"; fi
 }
+
+# Connection settings the apps, migrations and tests read (names from libs/config/src/env.ts),
+# derived from the port variables so that overriding a port moves every client with it.
+connection_env() {
+  export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
+  export CLICKHOUSE_URL="${CLICKHOUSE_URL:-http://127.0.0.1:${CLICKHOUSE_HTTP_PORT:-8123}}"
+  local pg="postgresql://${PGUSER:-postgres}@${PGHOST:-127.0.0.1}:${PGPORT:-5432}"
+  export CAMPAIGN_DATABASE_URL="${CAMPAIGN_DATABASE_URL:-$pg/funnel_campaign}"
+  export CONVERSION_DATABASE_URL="${CONVERSION_DATABASE_URL:-$pg/funnel_conversion}"
+}

@@ -2,8 +2,10 @@
 # Applies every schema change: Kafka topics, ClickHouse migrations, and each service's Prisma
 # migrations (each owning service has its own database). Needs the infrastructure up and a build.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
+connection_env
 [ -f dist/tools/migrate.js ] || bash deploy/build.sh
 node dist/tools/migrate.js
 for svc in campaign-service conversion-service; do

@@ -31,11 +31,7 @@ healthy() { [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$(app_url
 app_env() {
   export NODE_ENV="${NODE_ENV:-development}"
   export WEBHOOK_ALLOW_PRIVATE=true # the local stack lets webhooks reach localhost
-  export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
-  export CLICKHOUSE_URL="${CLICKHOUSE_URL:-http://127.0.0.1:${CLICKHOUSE_HTTP_PORT:-8123}}"
-  local pg="postgresql://${PGUSER:-postgres}@${PGHOST:-127.0.0.1}:${PGPORT:-5432}"
-  export CAMPAIGN_DATABASE_URL="${CAMPAIGN_DATABASE_URL:-$pg/funnel_campaign}"
-  export CONVERSION_DATABASE_URL="${CONVERSION_DATABASE_URL:-$pg/funnel_conversion}"
+  connection_env
   export PUBLIC_REDIRECT_BASE_URL="${PUBLIC_REDIRECT_BASE_URL:-http://127.0.0.1:$REDIRECT_PORT}"
   if [[ -z ${JWT_SECRET:-} ]]; then
     # Generated once and kept, so tokens issued earlier stay valid across restarts.
@@ -58,10 +54,13 @@ run_step() { # <deploy script> [args...]: required when present; only a warning 
 
 prepare() {
   app_env
-  run_step ensure-deps.sh
-  run_step infra.sh up
-  run_step build.sh
-  run_step migrate.sh
+  # npm test has just done all of this; it sets FUNNEL_PREPARED=1 to skip a second round.
+  if [[ ${FUNNEL_PREPARED:-0} != 1 ]]; then
+    run_step ensure-deps.sh
+    run_step infra.sh up
+    run_step build.sh
+    run_step migrate.sh
+  fi
   local app
   for app in "${APPS[@]}"; do
     [[ -f "$(app_main "$app")" ]] || die "$app: $(app_main "$app") not found after the build"

@@ -3,10 +3,10 @@
 # lint, type-check, unit, integration and end-to-end tests. Every tier runs even if an earlier
 # one failed, and the last line is a summary: "funnel: N passed, N failed".
 set -uo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT" || exit 1
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
-STATE_DIR="${FUNNEL_STATE_DIR:-$ROOT/.state}"
 REPORTS="$STATE_DIR/test-reports"
 t0=$(date +%s)
 step() { echo; echo "[funnel] test: $* ($(( $(date +%s) - t0 ))s)"; }
@@ -20,6 +20,7 @@ bash deploy/build.sh || exit 1
 step "migrations"
 bash deploy/migrate.sh || exit 1
 
+connection_env # tests reach the same Kafka, ClickHouse and PostgreSQL as the stack
 mkdir -p "$REPORTS" && rm -f "$REPORTS"/*.json
 failed_steps=()
 step "lint (eslint + Nx module boundaries)"
@@ -34,7 +35,7 @@ npx jest -c jest.int.config.js --runInBand --json --outputFile="$REPORTS/int.jso
 step "end-to-end tests (stack started as by npm run up)"
 stack_was_up=0
 curl -fsS -o /dev/null "http://127.0.0.1:${GATEWAY_PORT:-3000}/health" 2>/dev/null && stack_was_up=1
-if bash deploy/stack.sh up; then
+if FUNNEL_PREPARED=1 bash deploy/stack.sh up; then
   npx jest -c jest.e2e.config.js --runInBand --json --outputFile="$REPORTS/e2e.json" || failed_steps+=(e2e)
 else
   failed_steps+=(stack-up)

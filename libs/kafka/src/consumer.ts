@@ -37,6 +37,21 @@ export interface ConsumerOptions {
   retryMaxMs?: number;
   /** Called after partitions are assigned, before fetching: lets a consumer seek (e.g. to offsets kept in its own store). */
   onAssigned?: (consumer: Consumer, assignment: Record<string, number[]>) => Promise<void>;
+  /**
+   * Fetch tuning (kafkajs defaults when absent: 1 MiB per partition, 10 MiB per fetch). Larger
+   * fetches make larger batches, which is what a consumer writing one insert per batch wants.
+   */
+  maxBytesPerPartition?: number;
+  maxBytes?: number;
+  /** How long the broker may hold a fetch waiting for data (kafkajs default 5000 ms). */
+  maxWaitTimeInMs?: number;
+  /**
+   * Partitions handled at the same time (default 1). Batches of one partition stay in order
+   * whatever the value; only different partitions overlap.
+   */
+  partitionsConsumedConcurrently?: number;
+  /** How long the group waits for a silent member before giving its partitions away (default 30000). */
+  sessionTimeout?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -56,9 +71,13 @@ export class EventConsumer {
     if (!options.handler === !options.batchHandler) throw new Error('EventConsumer needs exactly one of handler or batchHandler');
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: 30000,
-      heartbeatInterval: 3000,
+      sessionTimeout: options.sessionTimeout ?? 30000,
+      // Kafka wants heartbeats well within the session timeout.
+      heartbeatInterval: Math.min(3000, Math.floor((options.sessionTimeout ?? 30000) / 3)),
       allowAutoTopicCreation: false,
+      ...(options.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
+      ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+      ...(options.maxWaitTimeInMs !== undefined ? { maxWaitTimeInMs: options.maxWaitTimeInMs } : {}),
     });
     this.dlqProducer = new EventProducer(options.kafka);
   }
@@ -85,7 +104,7 @@ export class EventConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         const messages: ConsumedMessage[] = batch.messages.map((m) => ({
           topic: batch.topic,

@@ -37,9 +37,25 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[] = A
         configEntries: s.configEntries,
       })),
     });
+    // A fresh broker may still answer "not the leader" for a moment after creation; wait until
+    // every new topic answers an offsets request, so callers can use it at once.
+    for (const { topic } of missing) await untilAnswers(() => admin.fetchTopicOffsets(topic), `offsets of ${topic}`);
     return missing.map((s) => s.topic);
   } finally {
     await admin.disconnect();
+  }
+}
+
+async function untilAnswers(request: () => Promise<unknown>, what: string, timeoutMs = 30000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await request();
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`Kafka did not answer ${what} within ${timeoutMs} ms: ${(e as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 }
 
