@@ -7,9 +7,11 @@ import { EventStoreModule } from './event-store/event-store.module';
 import { PrismaService } from './event-store/prisma.service';
 import { campaignHealthChecks } from './health-checks';
 import { LinksModule } from './links/links.module';
+import { RulesModule } from './rules/rules.module';
+import { TokensModule } from './tokens/tokens.module';
 
 @Module({
-  imports: [CampaignConfigModule, EventStoreModule, CampaignsModule, LinksModule],
+  imports: [CampaignConfigModule, EventStoreModule, CampaignsModule, LinksModule, RulesModule, TokensModule],
   controllers: [HealthController],
   providers: [
     { provide: SERVICE_NAME, useValue: SERVICE },

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';
-import { CampaignCreatedV1, createEnvelope, LinkUpsertedV1, RpcReply, RpcRequest } from '@funnel/contracts';
+import { CampaignCreatedV1, CampaignCreatedV2, CampaignSnapshotV1, CampaignUpdatedV3, createEnvelope, LinkUpsertedV1, RpcReply, RpcRequest, TOPICS } from '@funnel/contracts';
 import { uniqueId } from '@funnel/testing';
 import { CampaignRepository, PrismaCampaignRepository } from '../src/campaigns/campaign.repository';
 import { applyCampaignEvent } from '../src/campaigns/campaign';
@@ -9,7 +9,9 @@ import { ConcurrencyError } from '../src/event-store/concurrency.error';
 import { applyLinkEvent } from '../src/links/link';
 import { LinkRepository, PrismaLinkRepository } from '../src/links/link.repository';
 import { LinksController } from '../src/links/links.controller';
+import { rebuildReadModels } from '../src/replay/rebuild-read-models';
 import { createTestBed, startCampaignService, TEST_REDIRECT_BASE, TestBed } from './campaign-app';
+import { collect, endOffsets } from './kafka-collect';
 
 function request<B>(handle: string, body: B, params: Record<string, string> = {}): RpcRequest<B> {
   return { handle, requestId: uniqueId('req-'), actor: { sub: 'user-1', role: 'CREATOR' }, params, body };
@@ -64,6 +66,9 @@ describe('campaign-service event store (PostgreSQL + Kafka)', () => {
         { name: 'tracking_preset', status: 'PASS', detail: "Using tracking preset 'ga4_purchase'." },
         { name: 'conversion_event_type', status: 'PASS', detail: "Using event type 'purchase'." },
         { name: 'primary_link', status: 'PASS', detail: 'Primary link configured: spring-promo' },
+        { name: 'campaign_active', status: 'PASS', detail: 'Campaign is ACTIVE and tracking clicks and conversions.' },
+        // PASS once the relay has published the snapshot, WARN until then; never a failure.
+        { name: 'primary_link_published', status: expect.stringMatching(/^(PASS|WARN)$/), detail: expect.stringContaining("'spring-promo'") },
       ],
       readiness: 'READY',
     });
@@ -187,5 +192,58 @@ describe('campaign-service event store (PostgreSQL + Kafka)', () => {
     const generated = ok(await campaigns.create(request(handle, { goalType: 'AFFILIATE_CLICKOUT' })));
     expect(generated.campaign.campaignId).toMatch(/^cmp_[0-9a-f]{16}$/);
     expect(generated.campaign).toMatchObject({ status: 'DRAFT', trackingPreset: 'custom_webhook', eventType: 'affiliate_click', cookieDurationDays: 30 });
+  });
+
+  it('publishes a FIRST_CLICK campaign’s snapshot with attributionModel, follows a PATCH, and rebuilds it from the events', async () => {
+    const handle = uniqueId('h');
+    const from = await endOffsets(bed.kafka, TOPICS.campaignSnapshots);
+    const created = ok(await campaigns.create(request(handle, { campaignId: 'first-touch', goalType: 'LEAD_CAPTURE', attributionModel: 'FIRST_CLICK' })));
+    expect(created.campaign).toMatchObject({ attributionModel: 'FIRST_CLICK', version: 1 });
+    ok(await campaigns.create(request(handle, { campaignId: 'last-touch', goalType: 'LEAD_CAPTURE' })));
+    expect(await campaigns.create(request(handle, { campaignId: 'bad-model', goalType: 'LEAD_CAPTURE', attributionModel: 'LINEAR' }))).toMatchObject({
+      ok: false,
+      error: { status: 400, error: 'validation_failed', fields: [expect.objectContaining({ field: 'attributionModel' })] },
+    });
+
+    const patched = ok(await campaigns.update(request(handle, { attributionModel: 'LAST_CLICK' }, { campaignId: 'first-touch' })));
+    expect(patched).toMatchObject({ attributionModel: 'LAST_CLICK', version: 2 });
+    ok(await campaigns.update(request(handle, { attributionModel: 'FIRST_CLICK' }, { campaignId: 'first-touch' })));
+
+    // One reader for both keys (each reader costs a consumer-group join).
+    const messages = await collect(
+      bed.kafka,
+      TOPICS.campaignSnapshots,
+      from,
+      (m) => m.key === `${handle}/first-touch` || m.key === `${handle}/last-touch`,
+      (m) => m.length >= 4,
+    );
+    const snapshots = messages.map((m) => JSON.parse(m.value ?? 'null') as CampaignSnapshotV1);
+    const firstTouch = snapshots.filter((s) => s.campaignId === 'first-touch');
+    expect(firstTouch[0]).toMatchObject({ schema: 'campaign-snapshot.v1', handle, campaignId: 'first-touch', attributionModel: 'FIRST_CLICK', version: 1 });
+    expect(firstTouch.map((s) => [s.version, s.attributionModel])).toEqual([
+      [1, 'FIRST_CLICK'],
+      [2, 'LAST_CLICK'],
+      [3, 'FIRST_CLICK'],
+    ]);
+    // The default is written out too, so a consumer never has to assume it.
+    expect(snapshots.filter((s) => s.campaignId === 'last-touch')).toEqual([expect.objectContaining({ attributionModel: 'LAST_CLICK', version: 1 })]);
+
+    // New versions only are written: campaign.created v2, campaign.updated v3.
+    const events = await bed.prisma.event.findMany({ where: { handle, aggregateId: 'first-touch' }, orderBy: { aggregateVersion: 'asc' } });
+    expect(events.map((e) => [e.type, e.version])).toEqual([
+      [CampaignCreatedV2.type, CampaignCreatedV2.version],
+      [CampaignUpdatedV3.type, CampaignUpdatedV3.version],
+      [CampaignUpdatedV3.type, CampaignUpdatedV3.version],
+    ]);
+
+    // The read model column is a cache of the events: damage it, rebuild, and the model comes back.
+    const repo = app.get(CampaignRepository) as PrismaCampaignRepository;
+    const live = await repo.find(handle, 'first-touch');
+    expect(live?.attributionModel).toBe('FIRST_CLICK');
+    expect(await repo.replay(handle, 'first-touch')).toEqual(live);
+    await bed.prisma.campaign.update({ where: { handle_campaignId: { handle, campaignId: 'first-touch' } }, data: { attributionModel: 'LAST_CLICK' } });
+    await rebuildReadModels(bed.prisma);
+    expect(await repo.find(handle, 'first-touch')).toEqual(live);
+    expect((await repo.find(handle, 'last-touch'))?.attributionModel).toBe('LAST_CLICK');
   });
 });

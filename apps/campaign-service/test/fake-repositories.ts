@@ -1,6 +1,6 @@
-import { CampaignStatus, Envelope } from '@funnel/contracts';
+import { Envelope } from '@funnel/contracts';
 import { CampaignState } from '../src/campaigns/campaign';
-import { CampaignRepository } from '../src/campaigns/campaign.repository';
+import { CampaignListOptions, CampaignRepository } from '../src/campaigns/campaign.repository';
 import { ConcurrencyError } from '../src/event-store/concurrency.error';
 import { LinkState } from '../src/links/link';
 import { LinkRepository } from '../src/links/link.repository';
@@ -16,10 +16,12 @@ export class FakeCampaignRepository extends CampaignRepository {
     return this.rows.get(`${handle}/${campaignId}`) ?? null;
   }
 
-  async list(handle: string, status?: CampaignStatus): Promise<CampaignState[]> {
+  async list(handle: string, { status, after, limit }: CampaignListOptions): Promise<CampaignState[]> {
+    const key = (c: { createdAt: Date; campaignId: string }): string => `${String(9e15 - c.createdAt.getTime()).padStart(16, '0')}/${c.campaignId}`;
     return [...this.rows.values()]
-      .filter((c) => c.handle === handle && (!status || c.status === status))
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+      .filter((c) => c.handle === handle && (!status || c.status === status) && (!after || key(c) > key(after)))
+      .sort((a, b) => (key(a) < key(b) ? -1 : 1))
+      .slice(0, limit);
   }
 
   async save(state: CampaignState, events: Array<Envelope<object>>): Promise<void> {
@@ -37,11 +39,24 @@ export class FakeCampaignRepository extends CampaignRepository {
 
 export class FakeLinkRepository extends LinkRepository {
   readonly rows = new Map<string, LinkState>();
+  /** Keys `${handle}/${slug}` whose snapshot the relay has not published yet. */
+  readonly unpublished = new Set<string>();
+
+  async isPublished(handle: string, slug: string): Promise<boolean> {
+    return !this.unpublished.has(`${handle}/${slug}`);
+  }
   readonly appended: Array<Envelope<object>> = [];
   beforeSave?: () => void;
 
   async find(handle: string, slug: string): Promise<LinkState | null> {
     return this.rows.get(`${handle}/${slug}`) ?? null;
+  }
+
+  async list(handle: string, { campaignId, afterSlug, limit }: { campaignId?: string; afterSlug?: string; limit: number }): Promise<LinkState[]> {
+    return [...this.rows.values()]
+      .filter((l) => l.handle === handle && !l.deleted && (!campaignId || l.campaignId === campaignId) && (afterSlug === undefined || l.slug > afterSlug))
+      .sort((a, b) => (a.slug < b.slug ? -1 : 1))
+      .slice(0, limit);
   }
 
   async save(state: LinkState, events: Array<Envelope<object>>): Promise<void> {
@@ -69,6 +84,8 @@ export function campaignState(overrides: Partial<CampaignState> = {}): CampaignS
     eventType: 'purchase',
     primarySlug: 'spring-promo',
     cookieDurationDays: 30,
+    attributionModel: 'LAST_CLICK',
+    description: null,
     version: 1,
     createdAt: at,
     updatedAt: at,
@@ -84,6 +101,7 @@ export function linkState(overrides: Partial<LinkState> = {}): LinkState {
     destinationUrl: 'https://shop.example.com/spring',
     campaignId: 'spring-launch',
     trackingPolicy: { mode: 'DIRECT', appendContextParam: true },
+    deleted: false,
     version: 1,
     createdAt: at,
     updatedAt: at,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';
-import { CampaignCreatedV1, CampaignSnapshotV1, Envelope, LinkSnapshotV1, LinkUpsertedV1, RpcReply, TOPICS } from '@funnel/contracts';
+import { CampaignCreatedV2, CampaignSnapshotV1, Envelope, LinkSnapshotV1, LinkUpsertedV1, RpcReply, TOPICS } from '@funnel/contracts';
 import { ensureTopics, EventProducer } from '@funnel/kafka';
 import { OutboxRecord, OutboxRelay, PrismaOutboxStore } from '@funnel/persistence';
 import { uniqueId, waitFor } from '@funnel/testing';
@@ -153,6 +153,7 @@ describe('outbox relay (PostgreSQL outbox → Kafka)', () => {
         eventType: 'purchase',
         primarySlug: 'spring-promo',
         cookieDurationDays: 30,
+        attributionModel: 'LAST_CLICK',
         version: 1,
       } satisfies Partial<CampaignSnapshotV1>);
 
@@ -170,7 +171,13 @@ describe('outbox relay (PostgreSQL outbox → Kafka)', () => {
         [LinkUpsertedV1.type, LinkUpsertedV1.type, 2],
       ]);
       const created = parsed.find((p) => p.key === 'spring-launch');
-      expect(created?.envelope).toMatchObject({ type: CampaignCreatedV1.type, version: 1, aggregateId: 'spring-launch', aggregateVersion: 1, payload: { campaignId: 'spring-launch', status: 'ACTIVE' } });
+      expect(created?.envelope).toMatchObject({
+        type: CampaignCreatedV2.type,
+        version: CampaignCreatedV2.version,
+        aggregateId: 'spring-launch',
+        aggregateVersion: 1,
+        payload: { campaignId: 'spring-launch', status: 'ACTIVE', attributionModel: 'LAST_CLICK' },
+      });
 
       // The stored events and the published envelopes are the same events.
       const stored = await bed.prisma.event.findMany({ where: { handle }, orderBy: { id: 'asc' } });

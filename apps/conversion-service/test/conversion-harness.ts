@@ -1,3 +1,5 @@
+import { createServer, IncomingHttpHeaders } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -54,6 +56,16 @@ export async function collectTopic(kafka: Kafka, topic: string): Promise<{ event
   return { events, stop: () => consumer.disconnect() };
 }
 
+/** Every consumer group the service derives from its base group id, started at the topics' ends. */
+export async function startServiceGroupsAtEnd(kafka: Kafka, groupId: string): Promise<void> {
+  await Promise.all([
+    startGroupAtEnd(kafka, groupId, TOPICS.clicks),
+    startGroupAtEnd(kafka, `${groupId}-campaigns`, TOPICS.campaignSnapshots),
+    startGroupAtEnd(kafka, `${groupId}-webhooks`, TOPICS.conversions),
+    startGroupAtEnd(kafka, `${groupId}-campaign-webhooks`, TOPICS.campaignEvents),
+  ]);
+}
+
 export interface TestService {
   app: INestApplicationContext;
   kafka: Kafka;
@@ -70,12 +82,7 @@ export async function startService(overrides: Record<string, string> = {}): Prom
   const creating = createTestDatabase(infra.conversionDatabaseUrl);
   let app: INestApplicationContext;
   try {
-    await Promise.all([
-      creating,
-      startGroupAtEnd(kafka, groupId, TOPICS.clicks),
-      startGroupAtEnd(kafka, `${groupId}-campaigns`, TOPICS.campaignSnapshots),
-      startGroupAtEnd(kafka, `${groupId}-webhooks`, TOPICS.conversions),
-    ]);
+    await Promise.all([creating, startServiceGroupsAtEnd(kafka, groupId)]);
     const env = loadConfig(ConversionEnv, { KAFKA_BROKERS: infra.kafkaBrokers, CONVERSION_DATABASE_URL: (await creating).url, ...overrides });
     app = await NestFactory.createApplicationContext(AppModule.register({ env, groupId }), { logger: ['error', 'warn'] });
   } catch (e) {
@@ -91,5 +98,40 @@ export async function startService(overrides: Record<string, string> = {}): Prom
       await app.close();
       await database.drop();
     },
+  };
+}
+
+export interface ReceivedRequest {
+  headers: IncomingHttpHeaders;
+  raw: string;
+}
+
+export interface TestReceiver {
+  url: string;
+  received: ReceivedRequest[];
+  close(): Promise<void>;
+}
+
+/** An HTTP receiver on loopback that answers the n-th request (1-based) with `answer(n)`. */
+export async function startReceiver(answer: (n: number) => number, port = 0): Promise<TestReceiver> {
+  const received: ReceivedRequest[] = [];
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      received.push({ headers: req.headers, raw });
+      res.writeHead(answer(received.length), { 'content-type': 'text/plain' }).end(`answer ${received.length}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${address.port}/hooks`,
+    received,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -1,6 +1,4 @@
 import 'reflect-metadata';
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import {
   CampaignSnapshotV1,
@@ -22,7 +20,7 @@ import { ConversionsController } from '../src/conversions/conversions.controller
 import { OutboxService } from '../src/outbox/outbox.service';
 import { WebhooksController } from '../src/webhooks/webhooks.controller';
 import { verifyWebhookSignature } from '../src/webhooks/webhook-signature';
-import { collectTopic, startService, TestService } from './conversion-harness';
+import { collectTopic, startReceiver, startService, TestService } from './conversion-harness';
 
 jest.setTimeout(120000);
 
@@ -147,17 +145,19 @@ describe('conversion-service (real PostgreSQL and Kafka)', () => {
     expect(rows).toEqual([{ status: 'counted', duplicate_of: null }, { status: 'duplicate', duplicate_of: first.conversionId }]);
   });
 
-  it('counts exactly one of 20 concurrent posts of one new orderId', async () => {
+  it('counts exactly one of 50 concurrent posts of one new orderId', async () => {
     const handle = uniqueId('h');
     const click = clickEvent(handle, 'spring-launch');
     await publishClick(click);
     await clickStored(click.payload.clickId);
     const replies = await Promise.all(
-      Array.from({ length: 20 }, () => controller.record(request(handle, sale({ clickId: click.payload.clickId, orderId: 'race-1' })))),
+      Array.from({ length: 50 }, () => controller.record(request(handle, sale({ clickId: click.payload.clickId, orderId: 'race-1' })))),
     );
     const statuses = replies.map((r) => data(r).status);
     expect(statuses.filter((s) => s === 'counted')).toHaveLength(1);
-    expect(statuses.filter((s) => s === 'duplicate')).toHaveLength(19);
+    expect(statuses.filter((s) => s === 'duplicate')).toHaveLength(49);
+    const { rows } = await db.query("SELECT status::text AS status, count(*)::int AS n FROM conversions WHERE handle = $1 GROUP BY 1 ORDER BY 1", [handle]);
+    expect(rows).toEqual([{ status: 'counted', n: 1 }, { status: 'duplicate', n: 49 }]);
     await waitFor(async () => conversions.events.filter((e) => e.handle === handle), (e) => e.length >= 1, { what: 'the counted event' });
     await settle();
     expect(conversions.events.filter((e) => e.handle === handle)).toHaveLength(1);
@@ -263,26 +263,137 @@ describe('conversion-service (real PostgreSQL and Kafka)', () => {
     expect(badId).toEqual({ ok: false, error: expect.objectContaining({ status: 400, error: 'invalid_campaign_id' }) });
   });
 
-  describe('webhooks', () => {
-    interface Received {
-      headers: IncomingHttpHeaders;
-      raw: string;
+  describe('attribution windows, models and campaign status', () => {
+    const DAY = 24 * 3600 * 1000;
+
+    async function campaignRow(handle: string, campaignId: string, extra: { days?: number; status?: string; model?: string; eventType?: string } = {}): Promise<void> {
+      await db.query(
+        `INSERT INTO campaigns (handle, campaign_id, status, event_type, cookie_duration_days, attribution_model, version, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 1, now())`,
+        [handle, campaignId, extra.status ?? 'ACTIVE', extra.eventType ?? 'purchase', extra.days ?? 30, extra.model ?? 'LAST_CLICK'],
+      );
     }
 
-    async function receiver(answer: (n: number) => number): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
-      const received: Received[] = [];
-      const server: Server = createServer((req, res) => {
-        let raw = '';
-        req.on('data', (c: Buffer) => (raw += c.toString()));
-        req.on('end', () => {
-          received.push({ headers: req.headers, raw });
-          res.writeHead(answer(received.length), { 'content-type': 'text/plain' }).end(`answer ${received.length}`);
-        });
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address() as AddressInfo;
-      return { url: `http://127.0.0.1:${port}/hooks`, received, close: () => new Promise((r) => server.close(() => r())) };
+    async function clickRow(handle: string, campaignId: string, visitorId: string, daysAgo: number): Promise<string> {
+      const clickId = newEventId();
+      await db.query(`INSERT INTO clicks (click_id, handle, campaign_id, visitor_id, occurred_at, is_bot) VALUES ($1, $2, $3, $4, $5, false)`, [
+        clickId,
+        handle,
+        campaignId,
+        visitorId,
+        new Date(Date.now() - daysAgo * DAY),
+      ]);
+      return clickId;
     }
+
+    it('credits a visitor click inside cookieDurationDays and not one outside it', async () => {
+      const handle = uniqueId('h');
+      await campaignRow(handle, 'week-long', { days: 7 });
+      const inside = await clickRow(handle, 'week-long', 'v-inside', 6.9);
+      await clickRow(handle, 'week-long', 'v-outside', 7.1);
+      expect(data(await controller.record(request(handle, sale({ visitorId: 'v-inside' }))))).toMatchObject({ status: 'counted', campaignId: 'week-long', clickId: inside, visitorId: 'v-inside' });
+      expect(data(await controller.record(request(handle, sale({ visitorId: 'v-outside' }))))).toMatchObject({ status: 'unattributed', statusReason: 'no_click_for_visitor', campaignId: null });
+    });
+
+    it('refuses a named click outside cookieDurationDays', async () => {
+      const handle = uniqueId('h');
+      await campaignRow(handle, 'week-long', { days: 7 });
+      const old = await clickRow(handle, 'week-long', 'v', 8);
+      const fresh = await clickRow(handle, 'week-long', 'v', 1);
+      expect(data(await controller.record(request(handle, sale({ clickId: old }))))).toMatchObject({ status: 'unattributed', statusReason: 'outside_window' });
+      expect(data(await controller.record(request(handle, sale({ clickId: fresh }))))).toMatchObject({ status: 'counted', campaignId: 'week-long' });
+    });
+
+    it('with a 0-day window credits only the click id, whatever its age, never the visitor', async () => {
+      const handle = uniqueId('h');
+      await campaignRow(handle, 'zero-day', { days: 0 });
+      const clickId = await clickRow(handle, 'zero-day', 'v-zero', 200);
+      await clickRow(handle, 'zero-day', 'v-zero', 0.001);
+      expect(data(await controller.record(request(handle, sale({ visitorId: 'v-zero' }))))).toMatchObject({ status: 'unattributed', statusReason: 'no_click_for_visitor' });
+      expect(data(await controller.record(request(handle, sale({ clickId }))))).toMatchObject({ status: 'counted', campaignId: 'zero-day', clickId });
+    });
+
+    it('credits the last click by default and the first click of a FIRST_CLICK campaign', async () => {
+      const handle = uniqueId('h');
+      await campaignRow(handle, 'last-wins');
+      await campaignRow(handle, 'first-wins', { model: 'FIRST_CLICK' });
+      await clickRow(handle, 'last-wins', 'v-a', 5);
+      const lastA = await clickRow(handle, 'last-wins', 'v-a', 1);
+      const firstB = await clickRow(handle, 'first-wins', 'v-b', 5);
+      await clickRow(handle, 'first-wins', 'v-b', 1);
+      expect(data(await controller.record(request(handle, sale({ visitorId: 'v-a' }))))).toMatchObject({ status: 'counted', clickId: lastA });
+      expect(data(await controller.record(request(handle, sale({ visitorId: 'v-b' }))))).toMatchObject({ status: 'counted', clickId: firstB });
+    });
+
+    it('credits, by the sweep, a visitor-only conversion whose click was stored after it', async () => {
+      const handle = uniqueId('h');
+      await campaignRow(handle, 'late-visitor');
+      const view = data(await controller.record(request(handle, sale({ visitorId: 'v-late' }))));
+      expect(view).toMatchObject({ status: 'unattributed', statusReason: 'no_click_for_visitor' });
+      const clickId = await clickRow(handle, 'late-visitor', 'v-late', 0.01); // clicked before converting, stored after
+      await service.app.get(AttributionSweeper).sweep(); // (the periodic sweep may have been first: the event is what counts)
+      const [event] = await waitFor(async () => eventsFor(view.conversionId), (e) => e.length === 1, { what: 'late visitor conversion.recorded' });
+      expect(event.payload).toMatchObject({ campaignId: 'late-visitor', clickId });
+      const { rows } = await db.query('SELECT status::text, status_reason, click_id FROM conversions WHERE conversion_id = $1', [view.conversionId]);
+      expect(rows).toEqual([{ status: 'counted', status_reason: null, click_id: clickId }]);
+    });
+
+    it('stores a conversion of a PAUSED campaign as not_counted, with no conversion.recorded', async () => {
+      const handle = uniqueId('h');
+      await campaignRow(handle, 'paused-one', { status: 'PAUSED' });
+      const clickId = await clickRow(handle, 'paused-one', 'v', 1);
+      const view = data(await controller.record(request(handle, sale({ clickId }))));
+      expect(view).toMatchObject({ status: 'not_counted', statusReason: 'campaign_paused', campaignId: 'paused-one' });
+      await settle();
+      expect(eventsFor(view.conversionId)).toEqual([]);
+    });
+
+    it('lists unattributed conversions with their count, newest first, within the handle only', async () => {
+      const handle = uniqueId('h');
+      const a = data(await controller.record(request(handle, sale({ orderId: 'u-1' }))));
+      const b = data(await controller.record(request(handle, sale({ clickId: 'not-yet-known' }))));
+      await controller.record(request(uniqueId('h'), sale()));
+      const page = data(await controller.list(request(handle, { status: 'unattributed', limit: 1 })));
+      expect(page).toMatchObject({ total: 2, items: [{ conversionId: b.conversionId, statusReason: 'click_not_found' }] });
+      const next = data(await controller.list(request(handle, { status: 'unattributed', cursor: page.nextCursor })));
+      expect(next.items.map((i) => i.conversionId)).toEqual([a.conversionId]);
+      expect(data(await controller.list(request(handle, { status: 'counted' })))).toEqual({ items: [], total: 0, nextCursor: null });
+    });
+  });
+
+  describe('ingestion rules', () => {
+    it('replays the same conversion for a repeated Idempotency-Key, also concurrently, and refuses the key with another body', async () => {
+      const handle = uniqueId('h');
+      const keyed = (body: Record<string, unknown>, key: string) => ({ ...request(handle, body), params: { idempotencyKey: key } });
+      const replies = await Promise.all(Array.from({ length: 10 }, () => controller.record(keyed(sale({ metadata: { a: 1 } }), 'key-1'))));
+      const ids = new Set(replies.map((r) => data(r).conversionId));
+      expect(ids.size).toBe(1);
+      const reused = await controller.record(keyed(sale({ value: 1 }), 'key-1'));
+      expect(reused).toEqual({ ok: false, error: expect.objectContaining({ status: 409, error: 'idempotency_key_reused' }) });
+      expect((await db.query('SELECT 1 FROM conversions WHERE handle = $1', [handle])).rowCount).toBe(1);
+      // Keys are per handle.
+      expect(data(await controller.record({ ...keyed(sale(), 'key-1'), handle: uniqueId('h') })).conversionId).not.toBe([...ids][0]);
+      const bad = await controller.record(keyed(sale(), 'has space'));
+      expect(bad).toEqual({ ok: false, error: expect.objectContaining({ status: 400, error: 'invalid_idempotency_key' }) });
+    });
+
+    it('keeps the amount and currency as posted, and refuses unknown currencies, big or deep metadata, unknown event types', async () => {
+      const handle = uniqueId('h');
+      expect(data(await controller.record(request(handle, sale({ value: 1234.5678, currency: 'JPY' }))))).toMatchObject({ value: 1234.5678, currency: 'JPY' });
+      const fieldsOf = async (body: Record<string, unknown>) => {
+        const reply = await controller.record(request(handle, body));
+        return reply.ok ? [] : (reply.error.fields ?? []).map((f) => f.field);
+      };
+      expect(await fieldsOf(sale({ currency: 'XXY' }))).toEqual(['currency']);
+      expect(await fieldsOf(sale({ metadata: { blob: 'x'.repeat(5000) } }))).toEqual(['metadata']);
+      expect(await fieldsOf(sale({ metadata: { a: { b: { c: { d: { e: { f: 1 } } } } } } }))).toEqual(['metadata']);
+      expect(await fieldsOf(sale({ eventType: 'made_up_event' }))).toEqual(['eventType']);
+      expect((await db.query('SELECT 1 FROM conversions WHERE handle = $1', [handle])).rowCount).toBe(1);
+    });
+  });
+
+  describe('webhooks', () => {
+    const receiver = startReceiver;
 
     async function subscribe(handle: string, url: string): Promise<WebhookView> {
       return data(await webhooks.create(request(handle, { url, events: ['conversion.recorded'] })));

@@ -12,6 +12,8 @@ import { GatewayValidationPipe } from './http/validation';
 import { LinksModule } from './links/links.module';
 import { kafkaHealthCheck, rpcRepliesHealthCheck } from './rpc/kafka.health';
 import { RpcClient } from './rpc/rpc.client';
+import { RulesModule } from './rules/rules.module';
+import { TokensModule } from './tokens/tokens.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
@@ -19,7 +21,7 @@ export class AppModule {
   static register(options: GatewayOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.register(options), CampaignsModule, LinksModule, ConversionsModule, WebhooksModule, AnalyticsModule],
+      imports: [CoreModule.register(options), CampaignsModule, LinksModule, ConversionsModule, WebhooksModule, AnalyticsModule, RulesModule, TokensModule],
       controllers: [HealthController],
       providers: [
         { provide: SERVICE_NAME, useValue: 'gateway' },

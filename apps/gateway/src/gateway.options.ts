@@ -1,6 +1,7 @@
 import type { GatewayEnv } from '@funnel/config';
 
 export const GATEWAY_ENV = Symbol('GATEWAY_ENV');
+export const RPC_TOPIC_PREFIX = Symbol('RPC_TOPIC_PREFIX');
 
 export interface GatewayOptions {
   env: GatewayEnv;
@@ -9,4 +10,9 @@ export interface GatewayOptions {
    * a group needs its own partition of each reply topic; tests use a group of their own.
    */
   rpcGroupId?: string;
+  /**
+   * Prepended to every RPC topic. Empty in production; an in-process test uses its own so the
+   * services of a stack sharing the broker never answer its requests.
+   */
+  rpcTopicPrefix?: string;
 }

@@ -246,8 +246,8 @@ describe('gateway over Kafka request-reply', () => {
     expect(received.length).toBe(before);
   });
 
-  it('answers 403 to a VIEWER', async () => {
-    const res = await call('GET', `/v2/handles/${HANDLE}/campaigns/spring-launch/health`, { auth: token('VIEWER') });
+  it('answers 403 to a VIEWER on a write (VIEWER may read)', async () => {
+    const res = await call('POST', `/v2/handles/${HANDLE}/campaigns`, { body: { goalType: 'PRODUCT_SALE' }, auth: token('VIEWER') });
     expect(res.status).toBe(403);
     expectEnvelope(res.body, 'forbidden');
   });
@@ -263,6 +263,25 @@ describe('gateway over Kafka request-reply', () => {
     const res = await call('GET', `/v2/handles/${HANDLE}/campaigns/slow-campaign/health`);
     expect(res.status).toBe(504);
     expectEnvelope(res.body, 'upstream_timeout');
+  });
+
+  it('serves the OpenAPI document at /docs/openapi.json and the UI at /docs, without a token', async () => {
+    const doc = await call('GET', '/docs/openapi.json', { auth: null });
+    expect(doc.status).toBe(200);
+    const paths = doc.body?.paths as Record<string, Record<string, unknown>>;
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining([
+        '/v2/handles/{handle}/campaigns/{campaignId}/activate',
+        '/v2/public/handles/{handle}/campaigns/{campaignId}',
+        '/v2/handles/{handle}/personalization-rules/{ruleId}',
+        '/v2/handles/{handle}/tokens',
+      ]),
+    );
+    const schemas = (doc.body?.components as { schemas: Record<string, { properties?: Record<string, unknown> }> }).schemas;
+    expect(Object.keys(schemas.CreateCampaignBody.properties ?? {})).toContain('goalType');
+    const ui = await fetch(`${baseUrl}/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger');
   });
 
   it('reports Kafka on GET /health without a token', async () => {

@@ -53,6 +53,18 @@ export class RedirectEnv extends KafkaEnv {
   @AsNumber() @IsInt() @Min(100) @Max(60000) CLICK_RETRY_MAX_MS = 5000;
   /** On shutdown, how long to keep trying to produce queued clicks before giving up. */
   @AsNumber() @IsInt() @Min(0) @Max(120000) CLICK_DRAIN_TIMEOUT_MS = 10000;
+  /** A click batch Kafka has not acknowledged within this time goes to the local spool instead. */
+  @AsNumber() @IsInt() @Min(100) @Max(60000) CLICK_PRODUCE_TIMEOUT_MS = 3000;
+  /** Local append-only spool for clicks Kafka cannot take right now. Empty = `.state/spool/redirect-<REDIRECT_PORT>`
+   *  under the working directory: one spool per instance, never shared by two processes. */
+  @IsString() REDIRECT_SPOOL_DIR = '';
+  /** Topic the clicks go to when not the platform's clicks topic (empty): only a benchmark or a test sets it. */
+  @IsString() @Matches(/^[A-Za-z0-9._-]{0,249}$/) CLICKS_TOPIC = '';
+  /** More tracked clicks than this from one address within BOT_RATE_WINDOW_MS are flagged as bots (click_rate). */
+  @AsNumber() @IsInt() @Min(1) @Max(1000000) BOT_RATE_MAX_CLICKS = 30;
+  @AsNumber() @IsInt() @Min(1000) @Max(3600000) BOT_RATE_WINDOW_MS = 60000;
+  /** Addresses the click-rate window remembers at most (bounded memory; least recently active are forgotten). */
+  @AsNumber() @IsInt() @Min(100) @Max(10000000) BOT_RATE_MAX_ADDRESSES = 100000;
 }
 
 export class CampaignEnv extends KafkaEnv {
@@ -69,8 +81,29 @@ export class ConversionEnv extends KafkaEnv {
   CONVERSION_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/funnel_conversion';
   /** Allow webhook URLs on loopback/private addresses (the local stack sets it for development). */
   @AsBoolean() @IsBoolean() WEBHOOK_ALLOW_PRIVATE = false;
+  /** A subscription is disabled after this many failed delivery attempts in a row (any success resets the count). */
+  @AsNumber() @IsInt() @Min(1) @Max(10000) WEBHOOK_DISABLE_AFTER_FAILURES = 20;
+  /** Whole-exchange timeout of one webhook attempt (connect, send, answer). */
+  @AsNumber() @IsInt() @Min(500) @Max(30000) WEBHOOK_TIMEOUT_MS = 5000;
 }
 
 export class ProjectorEnv extends ClickHouseEnv {
   @port PROJECTOR_PORT = 3004;
+  /** Consumer group of the event projection; only a test or a benchmark with a database of its own changes it. */
+  @IsString() @Matches(/^[A-Za-z0-9._-]{1,249}$/) PROJECTOR_GROUP_ID = 'analytics-projector';
+  /** Topics projected when not the platform's (empty): only a benchmark or a test sets them. */
+  @IsString() @Matches(/^[A-Za-z0-9._-]{0,249}$/) PROJECTOR_CLICKS_TOPIC = '';
+  @IsString() @Matches(/^[A-Za-z0-9._-]{0,249}$/) PROJECTOR_CONVERSIONS_TOPIC = '';
+  /** Partitions projected at the same time (batches of one partition stay in order). */
+  @AsNumber() @IsInt() @Min(1) @Max(64) PROJECTOR_PARTITIONS_CONCURRENCY = 6;
+  /** Bytes fetched per partition and request: larger fetches make larger batches, hence fewer inserts. */
+  @AsNumber() @IsInt() @Min(65536) @Max(268435456) PROJECTOR_FETCH_BYTES_PER_PARTITION = 8388608;
+  /** The broker gathers this much before answering a fetch, or waits PROJECTOR_FETCH_MAX_WAIT_MS: larger batches under load. */
+  @AsNumber() @IsInt() @Min(1) @Max(67108864) PROJECTOR_FETCH_MIN_BYTES = 1048576;
+  @AsNumber() @IsInt() @Min(10) @Max(5000) PROJECTOR_FETCH_MAX_WAIT_MS = 100;
+  /** How soon a projector that died is out of its consumer group (its partitions go to the others). */
+  @AsNumber() @IsInt() @Min(6000) @Max(300000) PROJECTOR_SESSION_TIMEOUT_MS = 30000;
+  /** Answer the analytics RPCs. Off only for a projector with a database of its own (a test or a benchmark),
+   *  which must not join the RPC group and answer the gateway from that database. */
+  @AsBoolean() @IsBoolean() PROJECTOR_SERVE_RPC = true;
 }

@@ -27,7 +27,8 @@ export type DeviceClass = (typeof DEVICE_CLASSES)[number];
 export const ROLES = ['VIEWER', 'CREATOR', 'ADMIN'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const WEBHOOK_EVENTS = ['conversion.recorded', 'conversion.tested'] as const;
+/** click.recorded is deliberately not offered: see docs/conversion-service.md (Webhooks, events). */
+export const WEBHOOK_EVENTS = ['conversion.recorded', 'conversion.tested', 'campaign.activated', 'campaign.paused'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** Name of the query parameter that carries the click id to the destination. */

@@ -4,6 +4,8 @@ export * from './event-types';
 export * from './envelope';
 export * from './domain';
 export * from './rpc';
+export * from './analytics';
+export * from './conversion-api';
 export * from './events/campaign/campaign.v1';
 export * from './events/click/click-recorded.v1';
 export * from './events/conversion/conversion.v1';

@@ -16,6 +16,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import {
@@ -30,6 +31,14 @@ import {
   WEBHOOK_EVENTS,
   WebhookEvent,
 } from './domain';
+import { ConversionStatusName, ConversionStatusReason, IsBoundedMetadata, IsCurrencyCode } from './conversion-api';
+import { ATTRIBUTION_MODELS, AttributionModel } from './events/campaign/campaign-attribution';
+
+export * from './control-plane';
+export * from './events/campaign/campaign-lifecycle.v1';
+export * from './events/campaign/campaign-attribution';
+export * from './events/rule/rule.v1';
+export * from './events/token/token.v1';
 
 /**
  * Request-reply between the gateway and the owning services over Kafka (@nestjs/microservices).
@@ -39,11 +48,38 @@ export const RPC = {
   campaignCreate: 'funnel.rpc.campaign.create',
   campaignList: 'funnel.rpc.campaign.list',
   campaignHealth: 'funnel.rpc.campaign.health',
+  campaignGet: 'funnel.rpc.campaign.get',
+  campaignUpdate: 'funnel.rpc.campaign.update',
+  campaignActivate: 'funnel.rpc.campaign.activate',
+  campaignPause: 'funnel.rpc.campaign.pause',
   linkPut: 'funnel.rpc.link.put',
+  linkGet: 'funnel.rpc.link.get',
+  linkDelete: 'funnel.rpc.link.delete',
+  linkList: 'funnel.rpc.link.list',
+  rulePut: 'funnel.rpc.rule.put',
+  ruleGet: 'funnel.rpc.rule.get',
+  ruleDelete: 'funnel.rpc.rule.delete',
+  ruleList: 'funnel.rpc.rule.list',
+  tokenCreate: 'funnel.rpc.token.create',
+  tokenList: 'funnel.rpc.token.list',
+  tokenRevoke: 'funnel.rpc.token.revoke',
+  /** Body VerifyTokenBody → VerifiedToken; 401 invalid_token when unknown, revoked or expired. */
+  tokenVerify: 'funnel.rpc.token.verify',
   conversionRecord: 'funnel.rpc.conversion.record',
   conversionTest: 'funnel.rpc.conversion.test',
   webhookCreate: 'funnel.rpc.webhook.create',
+  webhookGet: 'funnel.rpc.webhook.get',
+  webhookUpdate: 'funnel.rpc.webhook.update',
+  webhookDelete: 'funnel.rpc.webhook.delete',
+  webhookTest: 'funnel.rpc.webhook.test',
+  webhookDeliveries: 'funnel.rpc.webhook.deliveries',
+  webhookRedeliver: 'funnel.rpc.webhook.redeliver',
+  conversionList: 'funnel.rpc.conversion.list',
+  /** Owned by the conversion-service: the handle's webhooks → WebhookListResult (used by campaign health). */
+  webhookList: 'funnel.rpc.webhook.list',
   analyticsFunnel: 'funnel.rpc.analytics.funnel',
+  analyticsGroupBy: 'funnel.rpc.analytics.group-by',
+  analyticsSeries: 'funnel.rpc.analytics.series',
 } as const;
 
 export type RpcPattern = (typeof RPC)[keyof typeof RPC];
@@ -76,6 +112,8 @@ export interface RpcError {
   error: string;
   message: string;
   fields?: FieldError[];
+  /** Extra facts about the error, e.g. `{ currentStatus: 'DRAFT' }` on an illegal lifecycle transition. */
+  details?: Record<string, unknown>;
 }
 
 export type RpcReply<T> = { ok: true; data: T } | { ok: false; error: RpcError };
@@ -84,9 +122,21 @@ export function rpcOk<T>(data: T): RpcReply<T> {
   return { ok: true, data };
 }
 
-export function rpcFail(status: number, error: string, message: string, fields?: FieldError[]): RpcReply<never> {
-  return { ok: false, error: { status, error, message, ...(fields ? { fields } : {}) } };
+export function rpcFail(
+  status: number,
+  error: string,
+  message: string,
+  fields?: FieldError[],
+  details?: Record<string, unknown>,
+): RpcReply<never> {
+  return { ok: false, error: { status, error, message, ...(fields ? { fields } : {}), ...(details ? { details } : {}) } };
 }
+
+/**
+ * Params the gateway adds for a conditional write: `ifMatch` is the aggregate version from the
+ * If-Match header (its ETag); a write whose aggregate is at another version answers 412.
+ */
+export const IF_MATCH_PARAM = 'ifMatch';
 
 // ---- request bodies (also the gateway's HTTP DTOs) ----
 
@@ -105,10 +155,15 @@ export class CreateCampaignBody {
   @IsOptional() @IsString() @Matches(/^[a-z0-9_]{1,64}$/) trackingPreset?: string;
   @IsOptional() @IsString() @Matches(/^[a-z0-9_.]{1,64}$/) eventType?: string;
   @IsOptional() @IsInt() @Min(0) @Max(365) cookieDurationDays?: number;
+  /** Omitted = LAST_CLICK; null is refused (it names no model). */
+  @ValidateIf((_, v) => v !== undefined) @IsIn(ATTRIBUTION_MODELS) attributionModel?: AttributionModel;
 }
 
 export class ListCampaignsQuery {
   @IsOptional() @IsIn(CAMPAIGN_STATUSES) status?: CampaignStatus;
+  /** Opaque, from the previous page's nextCursor. */
+  @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
 }
 
 export class PutLinkBody {
@@ -123,17 +178,19 @@ export class PutLinkBody {
 export class TestConversionBody {
   @IsOptional() @IsString() @Matches(/^[a-z0-9_.]{1,64}$/) eventType?: string;
   @IsNumber({ maxDecimalPlaces: 4, allowNaN: false, allowInfinity: false }) @Min(0) @Max(1e12) value!: number;
-  @IsString() @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as USD' }) currency!: string;
-  @IsOptional() @IsObject() metadata?: Record<string, unknown>;
+  @IsString() @IsCurrencyCode() currency!: string;
+  @IsOptional() @IsObject() @IsBoundedMetadata() metadata?: Record<string, unknown>;
 }
 
 export class RecordConversionBody {
   @IsString() @Matches(/^[a-z0-9_.]{1,64}$/) eventType!: string;
   @IsNumber({ maxDecimalPlaces: 4, allowNaN: false, allowInfinity: false }) @Min(0) @Max(1e12) value!: number;
-  @IsString() @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as USD' }) currency!: string;
+  @IsString() @IsCurrencyCode() currency!: string;
   @IsOptional() @IsString() @Length(1, 128) clickId?: string;
+  /** Used when there is no clickId: the visitor's clicks within the campaign's cookie window. */
+  @IsOptional() @IsString() @Length(1, 128) visitorId?: string;
   @IsOptional() @IsString() @Length(1, 128) orderId?: string;
-  @IsOptional() @IsObject() metadata?: Record<string, unknown>;
+  @IsOptional() @IsObject() @IsBoundedMetadata() metadata?: Record<string, unknown>;
 }
 
 export class CreateWebhookBody {
@@ -162,6 +219,9 @@ export interface CampaignView {
   eventType: string;
   primarySlug: string | null;
   cookieDurationDays: number;
+  description?: string | null;
+  /** Added after v1 of this view (like description): the campaign-service always sets it. */
+  attributionModel?: AttributionModel;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -197,14 +257,22 @@ export interface ConversionView {
   handle: string;
   campaignId: string | null;
   clickId: string | null;
+  visitorId: string | null;
   orderId: string | null;
   eventType: string;
+  /** The amount and currency as posted (never converted). */
   value: number;
   currency: string;
   metadata: Record<string, unknown>;
   test: boolean;
-  /** counted: attributed and part of analytics; duplicate: orderId seen before; unattributed: no click found (yet). */
-  status: 'counted' | 'duplicate' | 'unattributed' | 'test';
+  /**
+   * counted: attributed and part of analytics; duplicate: orderId seen before; unattributed: no
+   * click found (yet); not_counted: attributed to a campaign that does not count it (paused, other
+   * event type); test: a test conversion.
+   */
+  status: ConversionStatusName;
+  /** Why it is not counted; null when counted or a test. */
+  statusReason: ConversionStatusReason | null;
   createdAt: string;
 }
 

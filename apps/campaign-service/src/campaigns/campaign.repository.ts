@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CampaignStatus, Envelope, snapshotKey, TOPICS } from '@funnel/contracts';
+import { CampaignStatus, Envelope, isAttributionModel, snapshotKey, TOPICS } from '@funnel/contracts';
 import { ConcurrencyError } from '../event-store/concurrency.error';
 import { envelopeMessage, EventStore } from '../event-store/event-store';
 import { PrismaService } from '../event-store/prisma.service';
@@ -9,8 +9,8 @@ import { CAMPAIGN_AGGREGATE, CampaignState, foldCampaign, isCampaignStatus, isGo
 /** Campaign persistence as the use cases see it (unit tests replace it with a fake). */
 export abstract class CampaignRepository {
   abstract find(handle: string, campaignId: string): Promise<CampaignState | null>;
-  /** Newest first; `status` narrows the list. */
-  abstract list(handle: string, status?: CampaignStatus): Promise<CampaignState[]>;
+  /** Newest first (ties by campaignId); `status` narrows the list; `after` continues after that campaign. */
+  abstract list(handle: string, options: CampaignListOptions): Promise<CampaignState[]>;
   /**
    * Appends `events` (which took the campaign to `state`) and stores `state`, atomically.
    * Throws ConcurrencyError when the campaign moved on since it was loaded (or already exists, for a create).
@@ -18,9 +18,15 @@ export abstract class CampaignRepository {
   abstract save(state: CampaignState, events: Array<Envelope<object>>): Promise<void>;
 }
 
+export interface CampaignListOptions {
+  status?: CampaignStatus;
+  after?: { createdAt: Date; campaignId: string };
+  limit: number;
+}
+
 function toState(row: CampaignRow): CampaignState {
-  if (!isGoalType(row.goalType) || !isCampaignStatus(row.status)) {
-    throw new Error(`campaign ${row.handle}/${row.campaignId} has an unknown goal type or status`);
+  if (!isGoalType(row.goalType) || !isCampaignStatus(row.status) || !isAttributionModel(row.attributionModel)) {
+    throw new Error(`campaign ${row.handle}/${row.campaignId} has an unknown goal type, status or attribution model`);
   }
   return {
     handle: row.handle,
@@ -32,6 +38,8 @@ function toState(row: CampaignRow): CampaignState {
     eventType: row.eventType,
     primarySlug: row.primarySlug,
     cookieDurationDays: row.cookieDurationDays,
+    attributionModel: row.attributionModel,
+    description: row.description,
     version: row.version,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -56,10 +64,17 @@ export class PrismaCampaignRepository extends CampaignRepository {
     return row ? toState(row) : null;
   }
 
-  async list(handle: string, status?: CampaignStatus): Promise<CampaignState[]> {
+  async list(handle: string, { status, after, limit }: CampaignListOptions): Promise<CampaignState[]> {
     const rows = await this.prisma.campaign.findMany({
-      where: { handle, ...(status ? { status } : {}) },
+      where: {
+        handle,
+        ...(status ? { status } : {}),
+        ...(after
+          ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, campaignId: { gt: after.campaignId } }] }
+          : {}),
+      },
       orderBy: [{ createdAt: 'desc' }, { campaignId: 'asc' }],
+      take: limit,
     });
     return rows.map(toState);
   }

@@ -1,6 +1,14 @@
 import {
+  AttributionModel,
+  CampaignActivatedV1,
+  CampaignCreatedV2,
+  CampaignPausedV1,
+  CampaignUpdatedV2,
+  CampaignUpdatedV3,
   CAMPAIGN_STATUSES,
   CampaignCreatedV1,
+  DEFAULT_ATTRIBUTION_MODEL,
+  isAttributionModel,
   CampaignSnapshotV1,
   CampaignStatus,
   CampaignUpdatedV1,
@@ -23,10 +31,18 @@ export interface CampaignState {
   eventType: string;
   primarySlug: string | null;
   cookieDurationDays: number;
+  attributionModel: AttributionModel;
+  description: string | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** Seed 000 lifecycle: DRAFT → ACTIVE ⇄ PAUSED. */
+export const TRANSITIONS: Record<'activate' | 'pause', { from: readonly CampaignStatus[]; to: CampaignStatus }> = {
+  activate: { from: ['DRAFT', 'PAUSED'], to: 'ACTIVE' },
+  pause: { from: ['ACTIVE'], to: 'PAUSED' },
+};
 
 export function isGoalType(value: string): value is GoalType {
   return (GOAL_TYPES as readonly string[]).includes(value);
@@ -39,8 +55,13 @@ export function isCampaignStatus(value: string): value is CampaignStatus {
 /** Applies one stored event; unknown types are an error, not a silent skip, so a fold never lies. */
 export function applyCampaignEvent(state: CampaignState | null, event: Envelope<object>): CampaignState {
   const at = new Date(event.occurredAt);
-  if (event.type === CampaignCreatedV1.type && event.version === CampaignCreatedV1.version) {
-    const p = event.payload as CampaignCreatedV1;
+  const isCreate =
+    event.type === CampaignCreatedV1.type && (event.version === CampaignCreatedV1.version || event.version === CampaignCreatedV2.version);
+  if (isCreate) {
+    const p = event.payload as CampaignCreatedV1 & Partial<Pick<CampaignCreatedV2, 'attributionModel'>>;
+    // v1 predates the choice: those campaigns were always attributed to the last click.
+    const attributionModel = event.version === CampaignCreatedV1.version ? DEFAULT_ATTRIBUTION_MODEL : p.attributionModel;
+    if (!isAttributionModel(attributionModel)) throw new Error(`campaign.created v2 ${event.eventId} has no valid attributionModel`);
     return {
       handle: event.handle,
       campaignId: p.campaignId,
@@ -51,15 +72,29 @@ export function applyCampaignEvent(state: CampaignState | null, event: Envelope<
       eventType: p.eventType,
       primarySlug: p.primarySlug ?? null,
       cookieDurationDays: p.cookieDurationDays,
+      attributionModel,
+      description: null,
       version: event.aggregateVersion,
       createdAt: at,
       updatedAt: at,
     };
   }
-  if (state && event.type === CampaignUpdatedV1.type && event.version === CampaignUpdatedV1.version) {
-    const p = event.payload as CampaignUpdatedV1;
+  const isUpdate =
+    event.type === CampaignUpdatedV1.type &&
+    (event.version === CampaignUpdatedV1.version || event.version === CampaignUpdatedV2.version || event.version === CampaignUpdatedV3.version);
+  if (state && isUpdate) {
+    // v1 ⊂ v2 ⊂ v3 field-wise (v1 also carried status), so the changed fields apply the same way.
+    const p = event.payload as CampaignUpdatedV3 & Pick<CampaignUpdatedV1, 'status'>;
     const changed = Object.fromEntries(Object.entries(p).filter(([k, v]) => k !== 'campaignId' && v !== undefined));
+    // Only v3 defines attributionModel: an older version never changes it.
+    if (event.version !== CampaignUpdatedV3.version) delete changed.attributionModel;
     return { ...state, ...changed, version: event.aggregateVersion, updatedAt: at };
+  }
+  if (state && event.type === CampaignActivatedV1.type && event.version === CampaignActivatedV1.version) {
+    return { ...state, status: 'ACTIVE', version: event.aggregateVersion, updatedAt: at };
+  }
+  if (state && event.type === CampaignPausedV1.type && event.version === CampaignPausedV1.version) {
+    return { ...state, status: 'PAUSED', version: event.aggregateVersion, updatedAt: at };
   }
   throw new Error(`cannot apply ${event.type} v${event.version} to campaign ${event.aggregateId} at version ${state?.version ?? 0}`);
 }
@@ -79,6 +114,8 @@ export function toCampaignView(s: CampaignState): CampaignView {
     eventType: s.eventType,
     primarySlug: s.primarySlug,
     cookieDurationDays: s.cookieDurationDays,
+    attributionModel: s.attributionModel,
+    description: s.description,
     version: s.version,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
@@ -95,6 +132,8 @@ export function toCampaignSnapshot(s: CampaignState): CampaignSnapshotV1 {
     eventType: s.eventType,
     primarySlug: s.primarySlug,
     cookieDurationDays: s.cookieDurationDays,
+    // Always present, LAST_CLICK included, so consumers never have to guess a default.
+    attributionModel: s.attributionModel,
     version: s.version,
     updatedAt: s.updatedAt.toISOString(),
   };

@@ -8,8 +8,13 @@ import { foldLink, LINK_AGGREGATE, LinkState, toLinkSnapshot } from './link';
 
 /** Link persistence as the use cases see it (unit tests replace it with a fake). */
 export abstract class LinkRepository {
+  /** Deleted links too (their version continues the stream); callers treat `deleted` as not found. */
   abstract find(handle: string, slug: string): Promise<LinkState | null>;
+  /** Live links by slug ascending, optionally of one campaign, after `afterSlug`. */
+  abstract list(handle: string, options: { campaignId?: string; afterSlug?: string; limit: number }): Promise<LinkState[]>;
   /** Appends `events` (which took the link to `state`) and stores `state`; ConcurrencyError if it moved on meanwhile. */
+  /** True when every snapshot of the link has been relayed to the redirect edge's topic. */
+  abstract isPublished(handle: string, slug: string): Promise<boolean>;
   abstract save(state: LinkState, events: Array<Envelope<object>>): Promise<void>;
 }
 
@@ -25,6 +30,7 @@ function toState(row: LinkRow): LinkState {
     destinationUrl: row.destinationUrl,
     campaignId: row.campaignId,
     trackingPolicy: { mode: row.trackingMode, appendContextParam: row.appendContextParam },
+    deleted: row.deleted,
     version: row.version,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -39,6 +45,7 @@ function toRow(s: LinkState): LinkRow {
     campaignId: s.campaignId,
     trackingMode: s.trackingPolicy.mode,
     appendContextParam: s.trackingPolicy.appendContextParam,
+    deleted: s.deleted,
     version: s.version,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
@@ -57,6 +64,20 @@ export class PrismaLinkRepository extends LinkRepository {
   async find(handle: string, slug: string): Promise<LinkState | null> {
     const row = await this.prisma.link.findUnique({ where: { handle_slug: { handle, slug } } });
     return row ? toState(row) : null;
+  }
+
+  async list(handle: string, { campaignId, afterSlug, limit }: { campaignId?: string; afterSlug?: string; limit: number }): Promise<LinkState[]> {
+    const rows = await this.prisma.link.findMany({
+      where: { handle, deleted: false, ...(campaignId ? { campaignId } : {}), ...(afterSlug !== undefined ? { slug: { gt: afterSlug } } : {}) },
+      orderBy: { slug: 'asc' },
+      take: limit,
+    });
+    return rows.map(toState);
+  }
+
+  async isPublished(handle: string, slug: string): Promise<boolean> {
+    const pending = await this.prisma.outbox.count({ where: { topic: TOPICS.linkSnapshots, key: snapshotKey(handle, slug), publishedAt: null } });
+    return pending === 0;
   }
 
   /** Rebuilds the link from its events alone (the read model is a cache of this). */
@@ -82,11 +103,11 @@ export class PrismaLinkRepository extends LinkRepository {
       },
       outbox: [
         ...events.map(envelopeMessage),
-        // The compacted topic the redirect edge rebuilds its link table from.
+        // The compacted topic the redirect edge rebuilds its link table from; null value = deleted.
         {
           topic: TOPICS.linkSnapshots,
           key: snapshotKey(state.handle, state.slug),
-          value: JSON.stringify(toLinkSnapshot(state)),
+          value: state.deleted ? null : JSON.stringify(toLinkSnapshot(state)),
           headers: { schema: 'link-snapshot.v1' },
         },
       ],

@@ -1,4 +1,4 @@
-import { Envelope, LinkSnapshotV1, LinkUpsertedV1, LinkView, TrackingMode } from '@funnel/contracts';
+import { Envelope, LinkDeletedV1, LinkSnapshotV1, LinkUpsertedV1, LinkView, TrackingMode } from '@funnel/contracts';
 
 export const LINK_AGGREGATE = 'link';
 
@@ -9,6 +9,8 @@ export interface LinkState {
   destinationUrl: string;
   campaignId: string | null;
   trackingPolicy: { mode: TrackingMode; appendContextParam: boolean };
+  /** Deleted links keep their stream: a later PUT recreates the link at the next version. */
+  deleted: boolean;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -26,10 +28,15 @@ export function applyLinkEvent(state: LinkState | null, event: Envelope<object>)
       destinationUrl: p.destinationUrl,
       campaignId: p.campaignId ?? null,
       trackingPolicy: { mode: p.trackingPolicy.mode, appendContextParam: p.trackingPolicy.appendContextParam },
+      deleted: false,
       version: event.aggregateVersion,
-      createdAt: state?.createdAt ?? at,
+      // A link recreated after a delete is a new link to its users.
+      createdAt: state && !state.deleted ? state.createdAt : at,
       updatedAt: at,
     };
+  }
+  if (state && event.type === LinkDeletedV1.type && event.version === LinkDeletedV1.version) {
+    return { ...state, deleted: true, version: event.aggregateVersion, updatedAt: new Date(event.occurredAt) };
   }
   throw new Error(`cannot apply ${event.type} v${event.version} to link ${event.aggregateId} at version ${state?.version ?? 0}`);
 }

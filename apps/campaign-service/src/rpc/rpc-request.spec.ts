@@ -6,7 +6,7 @@ import { parseRequest, validateBody } from './rpc-request';
 describe('parseRequest', () => {
   it('accepts a gateway request and keeps only string params', () => {
     const parsed = parseRequest({ handle: 'acme', requestId: 'r1', actor: { sub: 'u', role: 'CREATOR' }, params: { slug: 's', n: 1 }, body: { a: 1 } });
-    expect(parsed).toEqual({ ok: true, value: { handle: 'acme', requestId: 'r1', params: { slug: 's' }, body: { a: 1 } } });
+    expect(parsed).toEqual({ ok: true, value: { handle: 'acme', requestId: 'r1', actorSub: 'u', params: { slug: 's' }, body: { a: 1 } } });
   });
 
   it.each([null, 'x', { handle: 'A B' }, { handle: '' }, {}])('rejects %p with a 400', (raw) => {

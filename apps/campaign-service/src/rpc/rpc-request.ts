@@ -6,6 +6,8 @@ import { FieldError, HANDLE_PATTERN, RpcReply, rpcFail } from '@funnel/contracts
 export interface ParsedRequest {
   handle: string;
   requestId: string;
+  /** Who asked (JWT subject or `pat:<tokenId>`), for audit fields; empty when absent. */
+  actorSub: string;
   params: Record<string, string>;
   body: unknown;
 }
@@ -19,7 +21,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** Checks the request envelope the gateway sent; the tenant handle in particular is never trusted blindly. */
 export function parseRequest(raw: unknown): Checked<ParsedRequest> {
   if (!isRecord(raw)) return { ok: false, reply: rpcFail(400, 'invalid_request', 'Request must be an object.') };
-  const { handle, requestId, params, body } = raw;
+  const { handle, requestId, params, body, actor } = raw;
   if (typeof handle !== 'string' || !HANDLE_PATTERN.test(handle)) {
     return { ok: false, reply: rpcFail(400, 'invalid_handle', 'Handle must match ^[a-z0-9][a-z0-9_-]{1,63}$.') };
   }
@@ -30,6 +32,7 @@ export function parseRequest(raw: unknown): Checked<ParsedRequest> {
     value: {
       handle,
       requestId: typeof requestId === 'string' && requestId.length > 0 ? requestId.slice(0, 128) : '',
+      actorSub: isRecord(actor) && typeof actor.sub === 'string' ? actor.sub.slice(0, 200) : '',
       params: cleanParams,
       body: body ?? {},
     },

@@ -21,6 +21,11 @@ describe('parseCampaignSnapshot', () => {
     expect(parsed).toMatchObject({ ok: true, message: { kind: 'snapshot', snapshot: { campaignId: 'spring-launch', version: 3 } } });
   });
 
+  it('takes an optional attribution model (absent in older snapshots) and refuses an unknown one', () => {
+    expect(parseCampaignSnapshot('acme/spring-launch', value({ ...snapshot, attributionModel: 'FIRST_CLICK' }))).toMatchObject({ ok: true, message: { snapshot: { attributionModel: 'FIRST_CLICK' } } });
+    expect(parseCampaignSnapshot('acme/spring-launch', value({ ...snapshot, attributionModel: 'LINEAR' })).ok).toBe(false);
+  });
+
   it('reads a tombstone from its key', () => {
     expect(parseCampaignSnapshot('acme/spring-launch', null)).toEqual({ ok: true, message: { kind: 'tombstone', handle: 'acme', campaignId: 'spring-launch' } });
     expect(parseCampaignSnapshot('nokey', null).ok).toBe(false);

@@ -1,15 +1,17 @@
 import { plainToInstance } from 'class-transformer';
-import { Equals, IsDateString, IsIn, IsInt, IsNotEmpty, IsString, Max, Min, validateSync } from 'class-validator';
+import { Equals, IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
 import { CAMPAIGN_STATUSES, CampaignSnapshotV1, CampaignStatus, describeValidationErrors, snapshotKey } from '@funnel/contracts';
 
 /** Validator for the CampaignSnapshotV1 values (contracts declares the shape as an interface). */
-class CampaignSnapshotShape implements Pick<CampaignSnapshotV1, 'schema' | 'handle' | 'campaignId' | 'status' | 'eventType' | 'cookieDurationDays' | 'version' | 'updatedAt'> {
+class CampaignSnapshotShape implements Pick<CampaignSnapshotV1, 'schema' | 'handle' | 'campaignId' | 'status' | 'eventType' | 'cookieDurationDays' | 'attributionModel' | 'version' | 'updatedAt'> {
   @Equals('campaign-snapshot.v1') schema!: 'campaign-snapshot.v1';
   @IsString() @IsNotEmpty() handle!: string;
   @IsString() @IsNotEmpty() campaignId!: string;
   @IsIn(CAMPAIGN_STATUSES) status!: CampaignStatus;
   @IsString() @IsNotEmpty() eventType!: string;
   @IsInt() @Min(0) @Max(365) cookieDurationDays!: number;
+  /** Optional in v1 (absent = LAST_CLICK), so older snapshots stay valid. */
+  @IsOptional() @IsIn(['LAST_CLICK', 'FIRST_CLICK']) attributionModel?: 'LAST_CLICK' | 'FIRST_CLICK';
   @IsInt() @Min(0) version!: number;
   @IsDateString() updatedAt!: string;
 }

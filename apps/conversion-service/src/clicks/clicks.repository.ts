@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Tx } from '../infra/database';
-import { ClickFacts } from '../conversions/attribution';
+import { CampaignFacts, ClickFacts } from '../conversions/attribution';
+import { toCampaignFacts } from '../campaigns/campaigns.repository';
+
+export type VisitorClick = ClickFacts & { campaign: CampaignFacts | null };
 
 export interface NewClick {
   clickId: string;
@@ -22,6 +25,28 @@ export class ClicksRepository {
 
   /** A click of another handle is not found: conversions are attributed within their tenant only. */
   async find(tx: Tx, handle: string, clickId: string): Promise<ClickFacts | null> {
-    return tx.click.findFirst({ where: { clickId, handle }, select: { campaignId: true, occurredAt: true } });
+    return tx.click.findFirst({ where: { clickId, handle }, select: { clickId: true, campaignId: true, occurredAt: true } });
+  }
+
+  /**
+   * The visitor's clicks of this handle up to `until`, newest first, with their campaign (null when
+   * its snapshot is unknown). Bounded: the longest window is 365 days and only the latest clicks matter.
+   */
+  async findByVisitor(tx: Tx, handle: string, visitorId: string, until: Date, limit = 200): Promise<VisitorClick[]> {
+    const rows = await tx.$queryRaw<Array<ClickFacts & { status: string | null; eventType: string | null; cookieDurationDays: number | null; attributionModel: string | null }>>`
+      SELECT k.click_id AS "clickId", k.campaign_id AS "campaignId", k.occurred_at AS "occurredAt",
+             c.status, c.event_type AS "eventType", c.cookie_duration_days AS "cookieDurationDays", c.attribution_model AS "attributionModel"
+      FROM clicks k
+      LEFT JOIN campaigns c ON c.handle = k.handle AND c.campaign_id = k.campaign_id
+      WHERE k.handle = ${handle} AND k.visitor_id = ${visitorId}
+        AND k.occurred_at <= ${until} AND k.occurred_at >= ${new Date(until.getTime() - 366 * 24 * 3600 * 1000)}
+      ORDER BY k.occurred_at DESC
+      LIMIT ${limit}`;
+    return rows.map((r) => ({
+      clickId: r.clickId,
+      campaignId: r.campaignId,
+      occurredAt: r.occurredAt,
+      campaign: toCampaignFacts(r),
+    }));
   }
 }

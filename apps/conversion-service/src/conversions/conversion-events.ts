@@ -53,6 +53,7 @@ export function toConversionView(record: ConversionRecord): ConversionView {
     handle: record.handle,
     campaignId: record.campaignId,
     clickId: record.clickId,
+    visitorId: record.visitorId,
     orderId: record.orderId,
     eventType: record.eventType,
     value: record.value,
@@ -60,6 +61,7 @@ export function toConversionView(record: ConversionRecord): ConversionView {
     metadata: record.metadata,
     test: record.test,
     status: record.status,
+    statusReason: record.statusReason,
     createdAt: record.createdAt.toISOString(),
   };
 }

@@ -33,4 +33,11 @@ describe('parseRpcRequest', () => {
     const parsed = await parseRpcRequest({ ...valid, body: [1] }, RecordConversionBody);
     expect(parsed.ok).toBe(false);
   });
+
+  it('accepts an empty body for a class without fields, and still refuses any field there', async () => {
+    class NoBody {}
+    expect((await parseRpcRequest({ ...valid, body: {} }, NoBody)).ok).toBe(true);
+    expect((await parseRpcRequest({ ...valid, body: undefined }, NoBody)).ok).toBe(true);
+    expect(await parseRpcRequest({ ...valid, body: { sneaky: 1 } }, NoBody)).toMatchObject({ ok: false, reply: { error: { status: 400, error: 'validation_failed' } } });
+  });
 });

@@ -40,7 +40,8 @@ export async function parseRpcRequest<B extends object>(raw: unknown, Body: new 
     return { ok: false, reply: rpcFail(400, 'validation_failed', 'body must be a JSON object', [{ field: 'body', message: 'body must be a JSON object', code: 'isObject' }]) };
   }
   const body = plainToInstance(Body, rawBody);
-  const errors = await validate(body, { whitelist: true, forbidNonWhitelisted: true });
+  // forbidUnknownValues off: a body class without fields (path-only requests) must accept `{}`; whitelisting still refuses any field.
+  const errors = await validate(body, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
   if (errors.length) {
     const fields = fieldErrors(errors);
     return { ok: false, reply: rpcFail(400, 'validation_failed', fields.map((f) => f.message).join('; '), fields) };

@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { ConversionServiceOptions, SERVICE_OPTIONS } from '../infra/service-options';
 import { WebhooksRepository, ClaimedDelivery } from './webhooks.repository';
 import { WebhookSender } from './webhook-sender';
 import { nextStep } from './retry-schedule';
@@ -19,11 +20,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private stopped = true;
   private loopDone: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
+  private readonly disableAfter: number;
 
   constructor(
     private readonly deliveries: WebhooksRepository,
     private readonly sender: WebhookSender,
-  ) {}
+    @Inject(SERVICE_OPTIONS) options: ConversionServiceOptions,
+  ) {
+    this.disableAfter = options.env.WEBHOOK_DISABLE_AFTER_FAILURES;
+  }
 
   onApplicationBootstrap(): void {
     this.stopped = false;
@@ -62,20 +67,25 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private async deliver(delivery: ClaimedDelivery): Promise<void> {
     const attemptNo = delivery.attempts + 1;
     const attemptedAt = new Date();
+    const subscription = { webhookId: delivery.subscriptionId, disableAfter: this.disableAfter };
     if (!delivery.enabled) {
+      // Not sent: the subscription was disabled (by its owner or after failures) since this was queued.
       await this.deliveries.recordAttempt(
         { deliveryId: delivery.deliveryId, attemptNo, statusCode: null, latencyMs: 0, error: 'subscription disabled', responseBody: null, attemptedAt },
         { status: 'failed' },
+        { ...subscription, countsAsFailure: false },
       );
       return;
     }
     const headers = webhookHeaders(delivery.eventId, delivery.secret, delivery.body, attemptedAt);
     const result = await this.sender.post(delivery.url, delivery.body, { ...headers });
-    const next = nextStep(attemptNo, result);
-    await this.deliveries.recordAttempt({ deliveryId: delivery.deliveryId, attemptNo, ...result, attemptedAt }, next);
+    // The retry budget and backoff count from the start of the current round (a manual redelivery starts a new one).
+    const next = nextStep(attemptNo - delivery.roundStart, result);
+    const { disabled } = await this.deliveries.recordAttempt({ deliveryId: delivery.deliveryId, attemptNo, ...result, attemptedAt }, next, { ...subscription, countsAsFailure: true });
     if (next.status !== 'delivered') {
       this.logger.warn(`webhook ${delivery.deliveryId} attempt ${attemptNo} to ${delivery.url} failed (${result.statusCode ?? result.error}); ${next.status === 'pending' ? `retry in ${next.delayMs} ms` : 'giving up'}`);
     }
+    if (disabled) this.logger.warn(`webhook subscription ${delivery.subscriptionId} disabled after ${this.disableAfter} consecutive failed attempts`);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { ConversionRecordedV1, ConversionTestedV1, parseEnvelope, peekEventType, TOPICS, WEBHOOK_EVENTS } from '@funnel/contracts';
+import { ConversionRecordedV1, ConversionTestedV1, parseEnvelope, peekEventType, TOPICS } from '@funnel/contracts';
 import { ConsumedMessage, dlq, drop, EventConsumer, ok, Outcome, retry } from '@funnel/kafka';
 import { KAFKA } from '../infra/kafka.providers';
 import { ConversionServiceOptions, SERVICE_OPTIONS } from '../infra/service-options';
@@ -31,7 +31,7 @@ export class WebhookEventsConsumer implements OnApplicationBootstrap, OnModuleDe
   async handle(message: ConsumedMessage): Promise<Outcome> {
     const peeked = peekEventType(message.value);
     if (!peeked) return dlq('not an event envelope');
-    if (!(WEBHOOK_EVENTS as readonly string[]).includes(peeked.type)) return drop(`${peeked.type} is not a webhook event`);
+    if (!EVENT_CLASSES.some((c) => c.type === peeked.type)) return drop(`${peeked.type} is not a webhook event`);
     // A version this code does not know is parked, not skipped: it needs an upcaster.
     const eventClass = EVENT_CLASSES.find((c) => c.type === peeked.type && c.version === peeked.version);
     if (!eventClass) return dlq(`unsupported ${peeked.type} v${peeked.version}`);

@@ -6,7 +6,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConversionServiceOptions, SERVICE_OPTIONS } from '../infra/service-options';
 import { isAddressAllowed } from './url-safety';
 
-export const WEBHOOK_TIMEOUT_MS = 5000;
 export const MAX_RESPONSE_BYTES = 2048;
 
 export interface SendResult {
@@ -39,12 +38,14 @@ function guardedLookup(allowPrivate: boolean): LookupFunction {
 @Injectable()
 export class WebhookSender {
   private readonly allowPrivate: boolean;
+  private readonly timeoutMs: number;
 
   constructor(@Inject(SERVICE_OPTIONS) options: ConversionServiceOptions) {
     this.allowPrivate = options.env.WEBHOOK_ALLOW_PRIVATE;
+    this.timeoutMs = options.env.WEBHOOK_TIMEOUT_MS;
   }
 
-  post(url: string, body: string, headers: Record<string, string>, timeoutMs = WEBHOOK_TIMEOUT_MS): Promise<SendResult> {
+  post(url: string, body: string, headers: Record<string, string>, timeoutMs = this.timeoutMs): Promise<SendResult> {
     const started = Date.now();
     const finish = (statusCode: number | null, error: string | null, responseBody: string | null): SendResult => ({
       statusCode,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { WebhookEvent } from '@funnel/contracts';
+import { WebhookDeliveryStatusName, WebhookEvent } from '@funnel/contracts';
 import { Database, Tx } from '../infra/database';
-import { WebhookSubscription } from '../generated/prisma/client';
+import { Prisma, WebhookAttempt, WebhookDelivery, WebhookSubscription } from '../generated/prisma/client';
 import { NextStep } from './retry-schedule';
 
 export interface NewDelivery {
@@ -16,9 +16,11 @@ export interface NewDelivery {
 /** A delivery leased to this dispatcher, with what sending it needs. */
 export interface ClaimedDelivery {
   deliveryId: string;
+  subscriptionId: string;
   eventId: string;
   body: string;
   attempts: number;
+  roundStart: number;
   url: string;
   secret: string;
   enabled: boolean;
@@ -34,12 +36,49 @@ export interface AttemptRecord {
   attemptedAt: Date;
 }
 
+export type DeliveryWithAttempts = WebhookDelivery & { attemptLog: WebhookAttempt[] };
+
+export interface WebhookPatch {
+  url?: string;
+  events?: WebhookEvent[];
+  enabled?: boolean;
+}
+
 @Injectable()
 export class WebhooksRepository {
   constructor(private readonly db: Database) {}
 
   create(subscription: { webhookId: string; handle: string; url: string; events: WebhookEvent[]; enabled: boolean; secret: string }): Promise<WebhookSubscription> {
     return this.db.webhookSubscription.create({ data: subscription });
+  }
+
+  list(handle: string): Promise<WebhookSubscription[]> {
+    return this.db.webhookSubscription.findMany({ where: { handle }, orderBy: { createdAt: 'asc' } });
+  }
+
+  /** Scoped by handle: another tenant's id is simply not found. */
+  get(handle: string, webhookId: string): Promise<WebhookSubscription | null> {
+    return this.db.webhookSubscription.findFirst({ where: { handle, webhookId } });
+  }
+
+  /**
+   * Enabling clears the failure count and the reason the service disabled it; disabling by the
+   * owner records when, with no reason (the reason field is for automatic disabling).
+   */
+  async update(handle: string, webhookId: string, patch: WebhookPatch, now: Date = new Date()): Promise<WebhookSubscription | null> {
+    const data: Prisma.WebhookSubscriptionUpdateManyMutationInput = { updatedAt: now };
+    if (patch.url !== undefined) data.url = patch.url;
+    if (patch.events !== undefined) data.events = patch.events;
+    if (patch.enabled === true) Object.assign(data, { enabled: true, consecutiveFailures: 0, disabledReason: null, disabledAt: null });
+    if (patch.enabled === false) Object.assign(data, { enabled: false, disabledReason: null, disabledAt: now });
+    const { count } = await this.db.webhookSubscription.updateMany({ where: { handle, webhookId }, data });
+    return count ? this.get(handle, webhookId) : null;
+  }
+
+  /** Deletes the subscription with its deliveries and their attempts (foreign keys cascade). */
+  async delete(handle: string, webhookId: string): Promise<boolean> {
+    const { count } = await this.db.webhookSubscription.deleteMany({ where: { handle, webhookId } });
+    return count > 0;
   }
 
   async subscribersFor(tx: Tx, handle: string, eventType: string): Promise<string[]> {
@@ -55,6 +94,40 @@ export class WebhooksRepository {
     if (deliveries.length === 0) return 0;
     const { count } = await tx.webhookDelivery.createMany({ data: deliveries, skipDuplicates: true });
     return count;
+  }
+
+  async insertDelivery(delivery: NewDelivery): Promise<DeliveryWithAttempts> {
+    return this.db.webhookDelivery.create({ data: delivery, include: { attemptLog: true } });
+  }
+
+  /** A subscription's deliveries, newest first; the cursor is the last delivery id of the previous page (UUIDv7). */
+  deliveries(handle: string, webhookId: string, filter: { status?: WebhookDeliveryStatusName; limit: number; before?: string }): Promise<DeliveryWithAttempts[]> {
+    return this.db.webhookDelivery.findMany({
+      where: { handle, subscriptionId: webhookId, ...(filter.status ? { status: filter.status } : {}), ...(filter.before ? { deliveryId: { lt: filter.before } } : {}) },
+      orderBy: { deliveryId: 'desc' },
+      take: filter.limit,
+      include: { attemptLog: { orderBy: { attemptNo: 'asc' } } },
+    });
+  }
+
+  /**
+   * Manual redelivery: the delivery (same event id, same body) becomes due now with a fresh retry
+   * budget (a new round starts after the attempts made so far). Not while it is pending already.
+   */
+  async redeliver(handle: string, webhookId: string, deliveryId: string): Promise<'not_found' | 'pending' | DeliveryWithAttempts> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.$queryRaw<Array<{ status: string; attempts: number }>>`
+        SELECT status::text, attempts FROM webhook_deliveries
+        WHERE delivery_id = ${deliveryId}::uuid AND subscription_id = ${webhookId}::uuid AND handle = ${handle}
+        FOR UPDATE`;
+      if (rows.length === 0) return 'not_found';
+      if (rows[0].status === 'pending') return 'pending';
+      return tx.webhookDelivery.update({
+        where: { deliveryId },
+        data: { status: 'pending', roundStart: rows[0].attempts, nextAttemptAt: new Date(), deliveredAt: null },
+        include: { attemptLog: { orderBy: { attemptNo: 'asc' } } },
+      });
+    });
   }
 
   /**
@@ -75,15 +148,20 @@ export class WebhooksRepository {
       SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}::double precision)
       FROM due, webhook_subscriptions s
       WHERE d.delivery_id = due.delivery_id AND s.webhook_id = d.subscription_id
-      RETURNING d.delivery_id::text AS "deliveryId", d.event_id::text AS "eventId", d.body, d.attempts,
-                s.url, s.secret, s.enabled`;
+      RETURNING d.delivery_id::text AS "deliveryId", d.subscription_id::text AS "subscriptionId", d.event_id::text AS "eventId",
+                d.body, d.attempts, d.round_start AS "roundStart", s.url, s.secret, s.enabled`;
   }
 
-  /** Logs the attempt and moves the delivery to its next state in one transaction. */
-  async recordAttempt(attempt: AttemptRecord, next: NextStep): Promise<void> {
-    await this.db.transaction(async (tx) => {
+  /**
+   * Logs the attempt, moves the delivery to its next state and keeps the subscription's run of
+   * failures, in one transaction. A run reaching `disableAfter` disables the subscription with the
+   * reason. Returns whether this attempt disabled it. `countsAsFailure` is false for attempts that
+   * never reached the receiver because the subscription was already disabled.
+   */
+  async recordAttempt(attempt: AttemptRecord, next: NextStep, subscription: { webhookId: string; disableAfter: number; countsAsFailure: boolean }): Promise<{ disabled: boolean }> {
+    return this.db.transaction(async (tx) => {
       await tx.webhookAttempt.create({ data: attempt });
-      await tx.webhookDelivery.updateMany({
+      const { count } = await tx.webhookDelivery.updateMany({
         // The attempt count guards against recording twice if a lease ever expired mid-send.
         where: { deliveryId: attempt.deliveryId, attempts: attempt.attemptNo - 1 },
         data: {
@@ -94,6 +172,23 @@ export class WebhooksRepository {
           ...(next.status === 'delivered' ? { deliveredAt: attempt.attemptedAt } : {}),
         },
       });
+      if (count === 0) return { disabled: false };
+      if (next.status === 'delivered') {
+        await tx.webhookSubscription.updateMany({ where: { webhookId: subscription.webhookId, consecutiveFailures: { gt: 0 } }, data: { consecutiveFailures: 0 } });
+        return { disabled: false };
+      }
+      if (!subscription.countsAsFailure) return { disabled: false };
+      const reason = `disabled after ${subscription.disableAfter} consecutive failed delivery attempts; last: ${attempt.statusCode ?? attempt.error ?? 'no answer'}`;
+      const rows = await tx.$queryRaw<Array<{ disabled: boolean }>>`
+        UPDATE webhook_subscriptions SET
+          consecutive_failures = consecutive_failures + 1,
+          enabled = CASE WHEN enabled AND consecutive_failures + 1 >= ${subscription.disableAfter} THEN false ELSE enabled END,
+          disabled_reason = CASE WHEN enabled AND consecutive_failures + 1 >= ${subscription.disableAfter} THEN ${reason} ELSE disabled_reason END,
+          disabled_at = CASE WHEN enabled AND consecutive_failures + 1 >= ${subscription.disableAfter} THEN ${attempt.attemptedAt} ELSE disabled_at END,
+          updated_at = CASE WHEN enabled AND consecutive_failures + 1 >= ${subscription.disableAfter} THEN ${attempt.attemptedAt} ELSE updated_at END
+        WHERE webhook_id = ${subscription.webhookId}::uuid
+        RETURNING (enabled = false AND disabled_at = ${attempt.attemptedAt}) AS disabled`;
+      return { disabled: rows[0]?.disabled ?? false };
     });
   }
 }

@@ -1,20 +1,23 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { FunnelQuery, FunnelResult } from '@funnel/contracts';
+import { AnalyticsQuery } from '@funnel/contracts';
 import { Caller, CurrentCaller } from '../auth/caller.decorator';
-import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { AuthGuard } from '../auth/jwt-auth.guard';
 import { MinRole } from '../auth/min-role.decorator';
+import { Scopes } from '../auth/scopes.decorator';
 import { HandleParams } from '../http/route-params';
-import { GetFunnel } from './use-cases/get-funnel';
+import { AnalyticsAnswer, QueryAnalytics } from './use-cases/query-analytics';
 
-@Controller('v2/handles/:handle/analytics')
-@UseGuards(JwtAuthGuard)
-@MinRole('CREATOR')
+/** Seed 000: CREATOR-level JWT or above; a PAT with analytics.read (or analytics.*) on the public mount. */
+@Controller(['v2/handles/:handle/analytics', 'v2/public/handles/:handle/analytics'])
+@UseGuards(AuthGuard)
 export class AnalyticsController {
-  constructor(private readonly getFunnel: GetFunnel) {}
+  constructor(private readonly queryAnalytics: QueryAnalytics) {}
 
-  /** `?funnel=true[&campaignId=...]`; other analytics views are not offered yet, so `funnel=true` is required. */
+  /** `?funnel=true[&campaignId]`, `?groupBy=segment|botReason&campaignId`, `?granularity=hour|day|month[&timeZone&from&to&campaignId]`. */
   @Get()
-  funnel(@Param() _params: HandleParams, @Query() query: FunnelQuery, @CurrentCaller() caller: Caller): Promise<FunnelResult> {
-    return this.getFunnel.execute(caller, { campaignId: query.campaignId });
+  @MinRole('CREATOR')
+  @Scopes('analytics.read')
+  analytics(@Param() _params: HandleParams, @Query() query: AnalyticsQuery, @CurrentCaller() caller: Caller): Promise<AnalyticsAnswer> {
+    return this.queryAnalytics.execute(caller, query);
   }
 }

@@ -12,7 +12,7 @@ export interface Caller {
 export const CurrentCaller = createParamDecorator((_data: unknown, context: ExecutionContext): Caller => {
   const request = context.switchToHttp().getRequest<FastifyRequest>();
   const principal = request.principal;
-  // Only reachable through a route that forgot JwtAuthGuard: fail loudly rather than act anonymously.
+  // Only reachable through a route that forgot AuthGuard: fail loudly rather than act anonymously.
   if (!principal) throw new Error('CurrentCaller used on a route without JwtAuthGuard');
   return { handle: principal.handle, requestId: request.requestId, actor: { sub: principal.sub, role: principal.role } };
 });

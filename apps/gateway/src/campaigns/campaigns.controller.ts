@@ -1,32 +1,102 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { CreateCampaignBody, CreateCampaignResult, HealthView, ListCampaignsQuery, RPC } from '@funnel/contracts';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import {
+  CampaignView,
+  CreateCampaignBody,
+  CreateCampaignResult,
+  HealthView,
+  LinkView,
+  ListCampaignsQuery,
+  ListLinksQuery,
+  RPC,
+  UpdateCampaignBody,
+} from '@funnel/contracts';
 import { Caller, CurrentCaller } from '../auth/caller.decorator';
-import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { AuthGuard } from '../auth/jwt-auth.guard';
 import { MinRole } from '../auth/min-role.decorator';
+import { Scopes } from '../auth/scopes.decorator';
+import { EtagInterceptor, IfMatch } from '../http/etag';
 import { CampaignParams, HandleParams } from '../http/route-params';
 import { RpcClient } from '../rpc/rpc.client';
+import { ComposeCampaignHealth } from './use-cases/compose-campaign-health';
 
-/** Campaigns are owned by the campaign-service; the gateway validates and forwards. */
-@Controller('v2/handles/:handle/campaigns')
-@UseGuards(JwtAuthGuard)
-@MinRole('CREATOR')
+/** Campaigns are owned by the campaign-service; the gateway validates and forwards. JWT and PAT mounts share these handlers. */
+@Controller(['v2/handles/:handle/campaigns', 'v2/public/handles/:handle/campaigns'])
+@UseGuards(AuthGuard)
+@UseInterceptors(EtagInterceptor)
 export class CampaignsController {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly composeHealth: ComposeCampaignHealth,
+  ) {}
 
   @Post()
   @HttpCode(201)
+  @MinRole('CREATOR')
+  @Scopes('campaigns.write')
   create(@Param() _params: HandleParams, @Body() body: CreateCampaignBody, @CurrentCaller() caller: Caller): Promise<CreateCampaignResult> {
     return this.rpc.call(RPC.campaignCreate, caller, {}, body);
   }
 
-  /** The reply is passed through as the campaign-service shapes it. */
+  /** `?status=&cursor=&limit=` → `{ campaigns, nextCursor }`, newest first. */
   @Get()
+  @MinRole('VIEWER')
+  @Scopes('campaigns.read')
   list(@Param() _params: HandleParams, @Query() query: ListCampaignsQuery, @CurrentCaller() caller: Caller): Promise<unknown> {
     return this.rpc.call(RPC.campaignList, caller, {}, query);
   }
 
+  @Get(':campaignId')
+  @MinRole('VIEWER')
+  @Scopes('campaigns.read')
+  get(@Param() params: CampaignParams, @CurrentCaller() caller: Caller): Promise<CampaignView> {
+    return this.rpc.call(RPC.campaignGet, caller, { campaignId: params.campaignId }, {});
+  }
+
+  @Patch(':campaignId')
+  @MinRole('CREATOR')
+  @Scopes('campaigns.write')
+  update(
+    @Param() params: CampaignParams,
+    @Body() body: UpdateCampaignBody,
+    @IfMatch() ifMatch: Record<string, string>,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CampaignView> {
+    return this.rpc.call(RPC.campaignUpdate, caller, { campaignId: params.campaignId, ...ifMatch }, body);
+  }
+
+  @Post(':campaignId/activate')
+  @HttpCode(200)
+  @MinRole('CREATOR')
+  @Scopes('campaigns.write')
+  activate(@Param() params: CampaignParams, @IfMatch() ifMatch: Record<string, string>, @CurrentCaller() caller: Caller): Promise<CampaignView> {
+    return this.rpc.call(RPC.campaignActivate, caller, { campaignId: params.campaignId, ...ifMatch }, {});
+  }
+
+  @Post(':campaignId/pause')
+  @HttpCode(200)
+  @MinRole('CREATOR')
+  @Scopes('campaigns.write')
+  pause(@Param() params: CampaignParams, @IfMatch() ifMatch: Record<string, string>, @CurrentCaller() caller: Caller): Promise<CampaignView> {
+    return this.rpc.call(RPC.campaignPause, caller, { campaignId: params.campaignId, ...ifMatch }, {});
+  }
+
+  /** The campaign's links: the same list as GET .../links?campaignId=, after checking the campaign exists. */
+  @Get(':campaignId/links')
+  @MinRole('VIEWER')
+  @Scopes('campaigns.read')
+  async links(
+    @Param() params: CampaignParams,
+    @Query() query: ListLinksQuery,
+    @CurrentCaller() caller: Caller,
+  ): Promise<{ links: LinkView[]; nextCursor: string | null }> {
+    await this.rpc.call(RPC.campaignGet, caller, { campaignId: params.campaignId }, {});
+    return this.rpc.call(RPC.linkList, caller, {}, { ...query, campaignId: params.campaignId });
+  }
+
   @Get(':campaignId/health')
+  @MinRole('VIEWER')
+  @Scopes('campaigns.read')
   health(@Param() params: CampaignParams, @CurrentCaller() caller: Caller): Promise<HealthView> {
-    return this.rpc.call(RPC.campaignHealth, caller, { campaignId: params.campaignId }, {});
+    return this.composeHealth.execute(caller, params.campaignId);
   }
 }

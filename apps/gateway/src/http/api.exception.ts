@@ -13,6 +13,8 @@ export class ApiException extends HttpException {
     readonly fields?: FieldError[],
     /** Extra response headers, e.g. WWW-Authenticate on a 401. */
     readonly headers: Record<string, string> = {},
+    /** Extra facts for the client, e.g. `{ currentStatus: 'DRAFT' }` on an illegal transition. */
+    readonly details?: Record<string, unknown>,
   ) {
     super({ error: errorCode, message, ...(fields ? { fields } : {}) }, status);
   }

@@ -11,6 +11,7 @@ export interface ErrorEnvelope {
   error: string;
   message: string;
   fields?: FieldError[];
+  details?: Record<string, unknown>;
   meta: { timestamp: string; requestId: string };
 }
 
@@ -20,6 +21,7 @@ export interface ApiError {
   message: string;
   fields?: FieldError[];
   headers?: Record<string, string>;
+  details?: Record<string, unknown>;
 }
 
 /** Codes for errors that did not come with one (framework errors, unknown routes, ...). */
@@ -59,6 +61,7 @@ export function toApiError(exception: unknown, transportError: Error | null = nu
       message: exception.message,
       ...(exception.fields ? { fields: exception.fields } : {}),
       ...(Object.keys(exception.headers).length ? { headers: exception.headers } : {}),
+      ...(exception.details ? { details: exception.details } : {}),
     };
   }
   if (transportError && isMalformedJson(transportError)) {
@@ -92,6 +95,7 @@ export function errorEnvelope(error: ApiError, requestId: string, now = new Date
     error: error.error,
     message: error.message,
     ...(error.fields ? { fields: error.fields } : {}),
+    ...(error.details ? { details: error.details } : {}),
     meta: { timestamp: now.toISOString(), requestId },
   };
 }

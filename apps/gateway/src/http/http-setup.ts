@@ -1,13 +1,15 @@
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import { setupOpenApi } from './openapi';
 import { resolveRequestId } from './request-id';
 import { REQUEST_ID_HEADER } from './request-state';
 
 /**
  * Fastify-level wiring that must exist before any route runs, including unknown routes and
  * bodies that fail to parse: the request id (echoed or generated, returned on every response),
- * capture of parse errors for the error filter, and one structured log line per request.
+ * capture of parse errors for the error filter, one structured log line per request, and the
+ * OpenAPI document (/docs, /docs/openapi.json).
  */
 export function configureHttp(app: NestFastifyApplication): void {
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
@@ -41,4 +43,6 @@ export function configureHttp(app: NestFastifyApplication): void {
     });
     done();
   });
+
+  setupOpenApi(app);
 }

@@ -1,20 +1,47 @@
-import { Body, Controller, Param, Put, UseGuards } from '@nestjs/common';
-import { LinkView, PutLinkBody, RPC } from '@funnel/contracts';
+import { Body, Controller, Delete, Get, Param, Put, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { LinkView, ListLinksQuery, PutLinkBody, RPC } from '@funnel/contracts';
 import { Caller, CurrentCaller } from '../auth/caller.decorator';
-import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { AuthGuard } from '../auth/jwt-auth.guard';
 import { MinRole } from '../auth/min-role.decorator';
-import { LinkParams } from '../http/route-params';
+import { Scopes } from '../auth/scopes.decorator';
+import { EtagInterceptor, IfMatch } from '../http/etag';
+import { HandleParams, LinkParams } from '../http/route-params';
 import { RpcClient } from '../rpc/rpc.client';
 
-@Controller('v2/handles/:handle/links')
-@UseGuards(JwtAuthGuard)
-@MinRole('CREATOR')
+@Controller(['v2/handles/:handle/links', 'v2/public/handles/:handle/links'])
+@UseGuards(AuthGuard)
+@UseInterceptors(EtagInterceptor)
 export class LinksController {
   constructor(private readonly rpc: RpcClient) {}
 
+  /** `?campaignId=&cursor=&limit=` → `{ links, nextCursor }` by slug. */
+  @Get()
+  @MinRole('VIEWER')
+  @Scopes('campaigns.read')
+  list(@Param() _params: HandleParams, @Query() query: ListLinksQuery, @CurrentCaller() caller: Caller): Promise<{ links: LinkView[]; nextCursor: string | null }> {
+    return this.rpc.call(RPC.linkList, caller, {}, query);
+  }
+
+  @Get(':slug')
+  @MinRole('VIEWER')
+  @Scopes('campaigns.read')
+  get(@Param() params: LinkParams, @CurrentCaller() caller: Caller): Promise<LinkView> {
+    return this.rpc.call(RPC.linkGet, caller, { slug: params.slug }, {});
+  }
+
   /** Create or replace: PUT is idempotent, so 200 either way. */
   @Put(':slug')
-  put(@Param() params: LinkParams, @Body() body: PutLinkBody, @CurrentCaller() caller: Caller): Promise<LinkView> {
-    return this.rpc.call(RPC.linkPut, caller, { slug: params.slug }, body);
+  @MinRole('CREATOR')
+  @Scopes('campaigns.write')
+  put(@Param() params: LinkParams, @Body() body: PutLinkBody, @IfMatch() ifMatch: Record<string, string>, @CurrentCaller() caller: Caller): Promise<LinkView> {
+    return this.rpc.call(RPC.linkPut, caller, { slug: params.slug, ...ifMatch }, body);
+  }
+
+  /** The redirect edge stops serving the slug once the tombstone reaches it. */
+  @Delete(':slug')
+  @MinRole('CREATOR')
+  @Scopes('campaigns.write')
+  remove(@Param() params: LinkParams, @IfMatch() ifMatch: Record<string, string>, @CurrentCaller() caller: Caller): Promise<{ deleted: true; slug: string; version: number }> {
+    return this.rpc.call(RPC.linkDelete, caller, { slug: params.slug, ...ifMatch }, {});
   }
 }

@@ -15,7 +15,8 @@ function isRpcError(v: unknown): v is RpcError {
     v.status <= 599 &&
     typeof v.error === 'string' &&
     typeof v.message === 'string' &&
-    (v.fields === undefined || (Array.isArray(v.fields) && v.fields.every(isFieldError)))
+    (v.fields === undefined || (Array.isArray(v.fields) && v.fields.every(isFieldError))) &&
+    (v.details === undefined || isRecord(v.details))
   );
 }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { ClientKafka } from '@nestjs/microservices';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import type { GatewayEnv } from '@funnel/config';
@@ -6,12 +6,11 @@ import { RPC, RpcPattern, RpcRequest } from '@funnel/contracts';
 import { createKafka, ensureTopics } from '@funnel/kafka';
 import type { Caller } from '../auth/caller.decorator';
 import { ApiException } from '../http/api.exception';
-import { GATEWAY_ENV } from '../gateway.options';
+import { GATEWAY_ENV, RPC_TOPIC_PREFIX } from '../gateway.options';
 import { parseRpcReply } from './rpc-reply';
 
 export const KAFKA_RPC_CLIENT = Symbol('KAFKA_RPC_CLIENT');
 
-const REPLY_TOPICS = Object.values(RPC).map((pattern) => `${pattern}.reply`);
 const ASSIGNMENT_WAIT_MS = 30000;
 
 /**
@@ -22,15 +21,21 @@ const ASSIGNMENT_WAIT_MS = 30000;
 @Injectable()
 export class RpcClient implements OnModuleInit {
   private readonly logger = new Logger('rpc');
+  private readonly prefix: string;
+  private readonly replyTopics: string[];
 
   constructor(
     @Inject(KAFKA_RPC_CLIENT) private readonly client: ClientKafka,
     @Inject(GATEWAY_ENV) private readonly env: GatewayEnv,
-  ) {}
+    @Optional() @Inject(RPC_TOPIC_PREFIX) prefix?: string,
+  ) {
+    this.prefix = prefix ?? '';
+    this.replyTopics = Object.values(RPC).map((pattern) => `${this.prefix}${pattern}.reply`);
+  }
 
   async onModuleInit(): Promise<void> {
     await ensureTopics(createKafka(this.env.KAFKA_BROKERS, 'gateway-admin'));
-    for (const pattern of Object.values(RPC)) this.client.subscribeToResponseOf(pattern);
+    for (const pattern of Object.values(RPC)) this.client.subscribeToResponseOf(`${this.prefix}${pattern}`);
     await this.client.connect();
     await this.waitForReplyPartitions();
   }
@@ -38,7 +43,7 @@ export class RpcClient implements OnModuleInit {
   /** True once this instance owns a partition of every reply topic (replies are routed to it by partition). */
   hasReplyPartitions(): boolean {
     const assigned = this.client.getConsumerAssignments();
-    return REPLY_TOPICS.every((topic) => assigned[topic] !== undefined);
+    return this.replyTopics.every((topic) => assigned[topic] !== undefined);
   }
 
   /**
@@ -58,14 +63,16 @@ export class RpcClient implements OnModuleInit {
     }
   }
 
-  async call<T>(pattern: RpcPattern, caller: Caller, params: Record<string, string>, body: object): Promise<T> {
+  /** `options.timeoutMs` shortens the wait for optional answers (e.g. a health detail another service may not offer yet). */
+  async call<T>(pattern: RpcPattern, caller: Caller, params: Record<string, string>, body: object, options: { timeoutMs?: number } = {}): Promise<T> {
     const request: RpcRequest<object> = { handle: caller.handle, requestId: caller.requestId, actor: caller.actor, params, body };
     const started = Date.now();
+    const waitMs = options.timeoutMs ?? this.env.RPC_TIMEOUT_MS;
     let raw: unknown;
     try {
-      raw = await firstValueFrom(this.client.send<unknown, RpcRequest<object>>(pattern, request).pipe(timeout({ first: this.env.RPC_TIMEOUT_MS })));
+      raw = await firstValueFrom(this.client.send<unknown, RpcRequest<object>>(`${this.prefix}${pattern}`, request).pipe(timeout({ first: waitMs })));
     } catch (e) {
-      throw this.transportFailure(pattern, caller.requestId, e, Date.now() - started);
+      throw this.transportFailure(pattern, caller.requestId, e, Date.now() - started, waitMs);
     }
     const reply = parseRpcReply(raw);
     const durationMs = Date.now() - started;
@@ -74,14 +81,14 @@ export class RpcClient implements OnModuleInit {
       throw new ApiException(502, 'bad_gateway', 'Upstream service sent an invalid reply');
     }
     this.logger.debug({ event: 'rpc', pattern, requestId: caller.requestId, durationMs, status: reply.ok ? 'ok' : reply.error.status });
-    if (!reply.ok) throw new ApiException(reply.error.status, reply.error.error, reply.error.message, reply.error.fields);
+    if (!reply.ok) throw new ApiException(reply.error.status, reply.error.error, reply.error.message, reply.error.fields, {}, reply.error.details);
     return reply.data as T;
   }
 
-  private transportFailure(pattern: string, requestId: string, e: unknown, durationMs: number): ApiException {
+  private transportFailure(pattern: string, requestId: string, e: unknown, durationMs: number, waitMs: number): ApiException {
     if (e instanceof TimeoutError) {
       this.logger.warn({ event: 'rpc_timeout', pattern, requestId, durationMs });
-      return new ApiException(504, 'upstream_timeout', `Upstream service did not answer within ${this.env.RPC_TIMEOUT_MS} ms`);
+      return new ApiException(504, 'upstream_timeout', `Upstream service did not answer within ${waitMs} ms`);
     }
     if (e instanceof Error) {
       // Kafka itself failed: the producer could not send, or no reply partition is assigned to us.

@@ -20,7 +20,7 @@ describe('CheckCampaignHealth', () => {
     useCase = new CheckCampaignHealth(campaigns, links);
   });
 
-  it('returns the seed example: three PASS checks and READY', async () => {
+  it('returns the seed example (three PASS checks) plus the go-live checks, and READY', async () => {
     campaigns.add(campaignState());
     links.add(linkState());
     expect(data(await useCase.execute({ handle: 'acme', campaignId: 'spring-launch' }))).toEqual({
@@ -29,9 +29,31 @@ describe('CheckCampaignHealth', () => {
         { name: 'tracking_preset', status: 'PASS', detail: "Using tracking preset 'ga4_purchase'." },
         { name: 'conversion_event_type', status: 'PASS', detail: "Using event type 'purchase'." },
         { name: 'primary_link', status: 'PASS', detail: 'Primary link configured: spring-promo' },
+        { name: 'campaign_active', status: 'PASS', detail: 'Campaign is ACTIVE and tracking clicks and conversions.' },
+        { name: 'primary_link_published', status: 'PASS', detail: "Primary link 'spring-promo' is published to the redirect service." },
       ],
       readiness: 'READY',
     });
+  });
+
+  it('warns on a DRAFT campaign and on a link not yet relayed (still READY), fails on PAUSED', async () => {
+    campaigns.add(campaignState({ status: 'DRAFT' }));
+    links.add(linkState());
+    links.unpublished.add('acme/spring-promo');
+    const draft = data(await useCase.execute({ handle: 'acme', campaignId: 'spring-launch' }));
+    expect(draft.checks.slice(3).map((c) => c.status)).toEqual(['WARN', 'WARN']);
+    expect(draft.readiness).toBe('READY');
+    campaigns.add(campaignState({ status: 'PAUSED' }));
+    const paused = data(await useCase.execute({ handle: 'acme', campaignId: 'spring-launch' }));
+    expect(paused.checks[3]).toMatchObject({ name: 'campaign_active', status: 'FAIL', detail: expect.stringContaining('PAUSED') });
+    expect(paused.readiness).toBe('NOT_READY');
+  });
+
+  it('fails primary_link for a deleted link', async () => {
+    campaigns.add(campaignState());
+    links.add(linkState({ deleted: true }));
+    const health = data(await useCase.execute({ handle: 'acme', campaignId: 'spring-launch' }));
+    expect(health.checks.filter((c) => c.status === 'FAIL').map((c) => c.name)).toEqual(['primary_link', 'primary_link_published']);
   });
 
   it('fails primary_link when no primarySlug is set', async () => {

@@ -11,7 +11,11 @@ export interface CheckCampaignHealthCommand {
 
 type Check = HealthView['checks'][number];
 
-/** Seed 000 "Verify campaign health": three readiness checks; READY when none fails. */
+/**
+ * Seed 000 "Verify campaign health": its three readiness checks, then what a user needs before
+ * going live: the campaign ACTIVE and the primary link published to the redirect edge. (The
+ * gateway adds the webhook check, which the conversion-service owns.) READY when none fails.
+ */
 @Injectable()
 export class CheckCampaignHealth {
   constructor(
@@ -29,8 +33,22 @@ export class CheckCampaignHealth {
       { name: 'tracking_preset', status: 'PASS', detail: `Using tracking preset '${campaign.trackingPreset}'.` },
       { name: 'conversion_event_type', status: 'PASS', detail: `Using event type '${campaign.eventType}'.` },
       await this.primaryLink(campaign),
+      campaignActive(campaign),
+      await this.primaryLinkPublished(campaign),
     ];
     return rpcOk({ campaignId, checks, readiness: checks.some((c) => c.status === 'FAIL') ? 'NOT_READY' : 'READY' });
+  }
+
+  /** The edge serves links from a compacted topic the outbox relay feeds; a snapshot still in the outbox is not served yet. */
+  private async primaryLinkPublished(campaign: CampaignState): Promise<Check> {
+    const name = 'primary_link_published';
+    const slug = campaign.primarySlug;
+    const link = slug ? await this.links.find(campaign.handle, slug) : null;
+    if (!slug || !link || link.deleted) return { name, status: 'FAIL', detail: 'No primary link exists, so the redirect service has nothing to serve.' };
+    if (!(await this.links.isPublished(campaign.handle, slug))) {
+      return { name, status: 'WARN', detail: `Primary link '${slug}' is saved but still being published to the redirect service; retry in a moment.` };
+    }
+    return { name, status: 'PASS', detail: `Primary link '${slug}' is published to the redirect service.` };
   }
 
   private async primaryLink(campaign: CampaignState): Promise<Check> {
@@ -38,7 +56,7 @@ export class CheckCampaignHealth {
     const slug = campaign.primarySlug;
     if (!slug) return { name, status: 'FAIL', detail: 'No primary link configured: set primarySlug on the campaign.' };
     const link = await this.links.find(campaign.handle, slug);
-    if (!link) {
+    if (!link || link.deleted) {
       return { name, status: 'FAIL', detail: `Primary link '${slug}' does not exist: create it with PUT /v2/handles/${campaign.handle}/links/${slug}.` };
     }
     if (link.campaignId !== campaign.campaignId) {
@@ -46,4 +64,14 @@ export class CheckCampaignHealth {
     }
     return { name, status: 'PASS', detail: `Primary link configured: ${slug}` };
   }
+}
+
+/** DRAFT is the normal state before going live (a warning: activate next); PAUSED stops tracking (a failure). */
+export function campaignActive(campaign: CampaignState): Check {
+  const name = 'campaign_active';
+  if (campaign.status === 'ACTIVE') return { name, status: 'PASS', detail: 'Campaign is ACTIVE and tracking clicks and conversions.' };
+  if (campaign.status === 'DRAFT') {
+    return { name, status: 'WARN', detail: `Campaign is DRAFT: activate it with POST /v2/handles/${campaign.handle}/campaigns/${campaign.campaignId}/activate to start tracking.` };
+  }
+  return { name, status: 'FAIL', detail: 'Campaign is PAUSED: clicks and conversions are not counted until it is activated again.' };
 }

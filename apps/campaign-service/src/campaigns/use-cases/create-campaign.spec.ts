@@ -1,8 +1,9 @@
 // class-transformer's @Type in the contracts reads decorator metadata.
 import 'reflect-metadata';
-import { CAMPAIGN_ID_PATTERN, CampaignCreatedV1, CreateCampaignBody, CreateCampaignResult, GOAL_TYPES, GOAL_DEFAULTS, RpcReply } from '@funnel/contracts';
+import { CAMPAIGN_ID_PATTERN, CampaignCreatedV2, CreateCampaignBody, CreateCampaignResult, GOAL_TYPES, GOAL_DEFAULTS, RpcReply } from '@funnel/contracts';
 import { campaignState, FakeCampaignRepository } from '../../../test/fake-repositories';
-import { foldCampaign } from '../campaign';
+import { validateBody } from '../../rpc/rpc-request';
+import { foldCampaign, toCampaignSnapshot } from '../campaign';
 import { CreateCampaign, generateCampaignId, QUICK_START } from './create-campaign';
 
 function body(fields: Partial<CreateCampaignBody>): CreateCampaignBody {
@@ -51,20 +52,45 @@ describe('CreateCampaign', () => {
     expect(result.quickStart).toEqual(QUICK_START);
   });
 
-  it('appends one campaign.created v1 event at version 1 whose fold equals the stored state', async () => {
+  it('appends one campaign.created v2 event at version 1 whose fold equals the stored state', async () => {
     await useCase.execute({ handle: 'acme', requestId: 'req-2', body: body({ campaignId: 'spring-launch' }) });
     expect(repo.appended).toHaveLength(1);
     const [event] = repo.appended;
     expect(event).toMatchObject({
-      type: CampaignCreatedV1.type,
-      version: CampaignCreatedV1.version,
+      type: CampaignCreatedV2.type,
+      version: CampaignCreatedV2.version,
       handle: 'acme',
       aggregateId: 'spring-launch',
       aggregateVersion: 1,
       correlationId: 'req-2',
       causationId: null,
+      payload: expect.objectContaining({ attributionModel: 'LAST_CLICK' }),
     });
     expect(foldCampaign(repo.appended)).toEqual(await repo.find('acme', 'spring-launch'));
+  });
+
+  it('defaults attributionModel to LAST_CLICK and keeps an explicit FIRST_CLICK in the view, the event and the snapshot', async () => {
+    const defaulted = data(await useCase.execute({ handle: 'acme', requestId: 'r', body: body({ campaignId: 'plain-one' }) }));
+    expect(defaulted.campaign.attributionModel).toBe('LAST_CLICK');
+    const chosen = data(await useCase.execute({ handle: 'acme', requestId: 'r', body: body({ campaignId: 'first-one', attributionModel: 'FIRST_CLICK' }) }));
+    expect(chosen.campaign.attributionModel).toBe('FIRST_CLICK');
+    expect(repo.appended[1].payload).toMatchObject({ campaignId: 'first-one', attributionModel: 'FIRST_CLICK' });
+    expect(toCampaignSnapshot((await repo.find('acme', 'first-one'))!)).toMatchObject({ attributionModel: 'FIRST_CLICK' });
+    expect(toCampaignSnapshot((await repo.find('acme', 'plain-one'))!)).toMatchObject({ attributionModel: 'LAST_CLICK' });
+  });
+
+  it.each([['LAST_CLICK'], ['FIRST_CLICK']])('accepts attributionModel %p in the create body', (attributionModel) => {
+    expect(validateBody(CreateCampaignBody, { goalType: 'PRODUCT_SALE', attributionModel }).ok).toBe(true);
+  });
+
+  it.each([['last_click'], ['LINEAR'], [''], [1], [null]])('rejects attributionModel %p with 400 validation_failed on that field', (attributionModel) => {
+    const checked = validateBody(CreateCampaignBody, { goalType: 'PRODUCT_SALE', attributionModel });
+    expect(checked.ok).toBe(false);
+    if (checked.ok) return;
+    expect(checked.reply).toEqual({
+      ok: false,
+      error: expect.objectContaining({ status: 400, error: 'validation_failed', fields: [expect.objectContaining({ field: 'attributionModel', code: 'isIn' })] }),
+    });
   });
 
   it('generates cmp_ + 16 hex when campaignId is omitted, matching the campaign id pattern', async () => {

@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   CAMPAIGN_ID_PATTERN,
-  CampaignCreatedV1,
+  CampaignCreatedV2,
   CreateCampaignBody,
   CreateCampaignResult,
   createEnvelope,
+  DEFAULT_ATTRIBUTION_MODEL,
   DEFAULT_COOKIE_DURATION_DAYS,
   GOAL_DEFAULTS,
   RpcReply,
@@ -51,7 +52,7 @@ export class CreateCampaign {
 
     // Goal type sets the defaults; explicit values at creation override them (seed 000 "Goal types").
     const defaults = GOAL_DEFAULTS[body.goalType];
-    const payload: CampaignCreatedV1 = {
+    const payload: CampaignCreatedV2 = {
       campaignId,
       name: body.name ?? null,
       goalType: body.goalType,
@@ -60,10 +61,11 @@ export class CreateCampaign {
       eventType: body.eventType ?? defaults.eventType,
       primarySlug: body.primarySlug ?? null,
       cookieDurationDays: body.cookieDurationDays ?? DEFAULT_COOKIE_DURATION_DAYS,
+      attributionModel: body.attributionModel ?? DEFAULT_ATTRIBUTION_MODEL,
     };
     const event = createEnvelope({
-      type: CampaignCreatedV1.type,
-      version: CampaignCreatedV1.version,
+      type: CampaignCreatedV2.type,
+      version: CampaignCreatedV2.version,
       handle,
       aggregateId: campaignId,
       aggregateVersion: 1,

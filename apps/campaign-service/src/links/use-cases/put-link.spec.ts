@@ -74,11 +74,31 @@ describe('PutLink', () => {
     expect(reply).toEqual({ ok: false, error: expect.objectContaining({ status: 400, error: 'invalid_slug' }) });
   });
 
-  it('answers 409 link_conflict when another writer bumped the version between load and append', async () => {
+  it('decides again on the new version when another writer bumped it between load and append (no lost write)', async () => {
     links.add(linkState({ version: 1 }));
-    links.beforeSave = () => links.add(linkState({ version: 2 }));
+    links.beforeSave = () => {
+      links.beforeSave = undefined;
+      links.add(linkState({ version: 2 }));
+    };
     const reply = await useCase.execute({ handle: 'acme', requestId: 'r', slug: 'spring-promo', body: body({}) });
-    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ status: 409, error: 'link_conflict' }) });
-    expect((await links.find('acme', 'spring-promo'))?.version).toBe(2);
+    expect(reply).toMatchObject({ ok: true, data: { version: 3 } });
+    expect(links.appended.map((e) => e.aggregateVersion)).toEqual([3]);
+  });
+
+  it('answers 412 precondition_failed for a stale If-Match and changes nothing', async () => {
+    links.add(linkState({ version: 2 }));
+    const reply = await useCase.execute({ handle: 'acme', requestId: 'r', slug: 'spring-promo', body: body({}), ifMatch: 1 });
+    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ status: 412, error: 'precondition_failed' }) });
+    expect(links.appended).toHaveLength(0);
+  });
+
+  it('answers 412 when a writer with the right If-Match loses the race at commit', async () => {
+    links.add(linkState({ version: 1 }));
+    links.beforeSave = () => {
+      links.beforeSave = undefined;
+      links.add(linkState({ version: 2 }));
+    };
+    const reply = await useCase.execute({ handle: 'acme', requestId: 'r', slug: 'spring-promo', body: body({}), ifMatch: 1 });
+    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ status: 412, details: { currentVersion: 2 } }) });
   });
 });

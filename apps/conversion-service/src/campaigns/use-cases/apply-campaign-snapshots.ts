@@ -26,6 +26,7 @@ export class ApplyCampaignSnapshots {
           status: s.status,
           eventType: s.eventType,
           cookieDurationDays: s.cookieDurationDays,
+          attributionModel: s.attributionModel ?? 'LAST_CLICK',
           version: s.version,
           updatedAt: new Date(s.updatedAt),
         });

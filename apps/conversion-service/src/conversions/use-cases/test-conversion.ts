@@ -42,6 +42,7 @@ export class TestConversion {
         handle: command.handle,
         campaignId: campaign.campaignId,
         clickId: null,
+        visitorId: null,
         orderId: null,
         eventType: command.eventType ?? campaign.eventType,
         value: command.value,
@@ -49,6 +50,7 @@ export class TestConversion {
         metadata: { ...command.metadata, test: true },
         test: true,
         status: 'test',
+        statusReason: null,
         duplicateOf: null,
         createdAt,
       });

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { ConversionRecordedV1, ConversionTestedV1, Envelope, newEventId } from '@funnel/contracts';
+import { Envelope, newEventId } from '@funnel/contracts';
 import { Database } from '../../infra/database';
 import { WebhooksRepository } from '../webhooks.repository';
 import { WebhookDispatcher } from '../webhook-dispatcher';
 
 /** The JSON every subscriber receives; stored as text so every attempt sends (and signs) the same bytes. */
-export function webhookBody(envelope: Envelope<ConversionRecordedV1 | ConversionTestedV1>): string {
+export function webhookBody(envelope: Envelope<object>): string {
   return JSON.stringify({ id: envelope.eventId, type: envelope.type, createdAt: envelope.occurredAt, data: envelope.payload });
 }
 
@@ -18,7 +18,7 @@ export class EnqueueWebhookDeliveries {
     private readonly dispatcher: WebhookDispatcher,
   ) {}
 
-  async execute(envelope: Envelope<ConversionRecordedV1 | ConversionTestedV1>): Promise<number> {
+  async execute(envelope: Envelope<object>): Promise<number> {
     const created = await this.db.transaction(async (tx) => {
       const subscribers = await this.webhooks.subscribersFor(tx, envelope.handle, envelope.type);
       const body = webhookBody(envelope);

@@ -66,6 +66,8 @@ export interface CampaignSnapshotV1 {
   eventType: string;
   primarySlug: string | null;
   cookieDurationDays: number;
+  /** Optional (added later, backward compatible): absent means LAST_CLICK. */
+  attributionModel?: 'LAST_CLICK' | 'FIRST_CLICK';
   version: number;
   updatedAt: string;
 }

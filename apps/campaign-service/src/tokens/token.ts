@@ -1,0 +1,71 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Envelope, PAT_PREFIX, TokenCreatedV1, TokenRevokedV1, TokenView } from '@funnel/contracts';
+
+export const TOKEN_AGGREGATE = 'token';
+
+/** A personal access token as stored: the secret itself is never kept, only its SHA-256. */
+export interface TokenState {
+  handle: string;
+  tokenId: string;
+  name: string;
+  scopes: string[];
+  secretHash: string;
+  createdBy: string;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** 32 random bytes: a hash of it cannot be reversed or guessed, so a plain SHA-256 (no salt, no KDF) is enough and allows lookup by hash. */
+export function newTokenSecret(): string {
+  return `${PAT_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
+
+export function hashTokenSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+export function newTokenId(): string {
+  return `tok_${randomBytes(8).toString('hex')}`;
+}
+
+export function applyTokenEvent(state: TokenState | null, event: Envelope<object>): TokenState {
+  const at = new Date(event.occurredAt);
+  if (!state && event.type === TokenCreatedV1.type && event.version === TokenCreatedV1.version) {
+    const p = event.payload as TokenCreatedV1;
+    return {
+      handle: event.handle,
+      tokenId: p.tokenId,
+      name: p.name,
+      scopes: [...p.scopes],
+      secretHash: p.secretHash,
+      createdBy: p.createdBy,
+      expiresAt: p.expiresAt ? new Date(p.expiresAt) : null,
+      revokedAt: null,
+      version: event.aggregateVersion,
+      createdAt: at,
+      updatedAt: at,
+    };
+  }
+  if (state && event.type === TokenRevokedV1.type && event.version === TokenRevokedV1.version) {
+    return { ...state, revokedAt: at, version: event.aggregateVersion, updatedAt: at };
+  }
+  throw new Error(`cannot apply ${event.type} v${event.version} to token ${event.aggregateId} at version ${state?.version ?? 0}`);
+}
+
+export function foldToken(events: Array<Envelope<object>>): TokenState | null {
+  return events.reduce<TokenState | null>((state, e) => applyTokenEvent(state, e), null);
+}
+
+export function toTokenView(s: TokenState): TokenView {
+  return {
+    tokenId: s.tokenId,
+    name: s.name,
+    scopes: [...s.scopes],
+    expiresAt: s.expiresAt?.toISOString() ?? null,
+    createdAt: s.createdAt.toISOString(),
+    revokedAt: s.revokedAt?.toISOString() ?? null,
+  };
+}

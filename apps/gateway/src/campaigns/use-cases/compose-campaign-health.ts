@@ -1,0 +1,47 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { HealthView, RPC, WebhookListResult } from '@funnel/contracts';
+import type { Caller } from '../../auth/caller.decorator';
+import { ApiException } from '../../http/api.exception';
+import { RpcClient } from '../../rpc/rpc.client';
+
+type Check = HealthView['checks'][number];
+
+/** Webhook subscriptions are optional detail: the health answer does not wait long for them. */
+export const WEBHOOK_CHECK_TIMEOUT_MS = 1500;
+/** The webhook event that carries the campaign's goal conversions to subscribers. */
+export const GOAL_WEBHOOK_EVENT = 'conversion.recorded';
+
+/**
+ * Campaign health from both owners: the campaign-service's checks (seed 000 plus ACTIVE and
+ * primary link published) and a webhook check from the conversion-service's subscriptions.
+ * If the conversion-service cannot answer, the webhook check is a WARN "not checked", never a
+ * failure of the whole request.
+ */
+@Injectable()
+export class ComposeCampaignHealth {
+  private readonly logger = new Logger(ComposeCampaignHealth.name);
+
+  constructor(private readonly rpc: RpcClient) {}
+
+  async execute(caller: Caller, campaignId: string): Promise<HealthView> {
+    const health = await this.rpc.call<HealthView>(RPC.campaignHealth, caller, { campaignId }, {});
+    const checks = [...health.checks, await this.webhookCheck(caller)];
+    return { campaignId: health.campaignId, checks, readiness: checks.some((c) => c.status === 'FAIL') ? 'NOT_READY' : 'READY' };
+  }
+
+  private async webhookCheck(caller: Caller): Promise<Check> {
+    const name = 'conversion_webhook';
+    let result: WebhookListResult;
+    try {
+      result = await this.rpc.call<WebhookListResult>(RPC.webhookList, caller, {}, {}, { timeoutMs: WEBHOOK_CHECK_TIMEOUT_MS });
+    } catch (e) {
+      this.logger.warn({ event: 'webhook_check_skipped', requestId: caller.requestId, error: e instanceof ApiException ? e.errorCode : String(e) });
+      return { name, status: 'WARN', detail: 'Webhook subscriptions could not be checked right now.' };
+    }
+    const hook = (Array.isArray(result?.webhooks) ? result.webhooks : []).find((w) => w.enabled && w.events.includes(GOAL_WEBHOOK_EVENT));
+    if (!hook) {
+      return { name, status: 'FAIL', detail: `No enabled webhook is subscribed to ${GOAL_WEBHOOK_EVENT}, so the campaign's goal conversions reach no subscriber.` };
+    }
+    return { name, status: 'PASS', detail: `Webhook ${hook.url} is subscribed to ${GOAL_WEBHOOK_EVENT}.` };
+  }
+}

@@ -1,0 +1,36 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { CreateTokenBody, RPC, TokenView } from '@funnel/contracts';
+import { Caller, CurrentCaller } from '../auth/caller.decorator';
+import { AuthGuard } from '../auth/jwt-auth.guard';
+import { MinRole } from '../auth/min-role.decorator';
+import { HandleParams, TokenParams } from '../http/route-params';
+import { RpcClient } from '../rpc/rpc.client';
+
+/**
+ * Personal access tokens, managed with a JWT only (a PAT cannot mint PATs). CREATOR or above:
+ * every scope is within a CREATOR's own powers, so a token never grants more than its maker has.
+ */
+@Controller('v2/handles/:handle/tokens')
+@UseGuards(AuthGuard)
+@MinRole('CREATOR')
+export class TokensController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  /** The reply holds `token`, the secret, this once; only its hash is stored. */
+  @Post()
+  @HttpCode(201)
+  create(@Param() _params: HandleParams, @Body() body: CreateTokenBody, @CurrentCaller() caller: Caller): Promise<TokenView> {
+    return this.rpc.call(RPC.tokenCreate, caller, {}, body);
+  }
+
+  @Get()
+  list(@Param() _params: HandleParams, @CurrentCaller() caller: Caller): Promise<{ tokens: TokenView[] }> {
+    return this.rpc.call(RPC.tokenList, caller, {}, {});
+  }
+
+  /** Revocation applies to the next request: PATs are verified on every request, nothing is cached. */
+  @Delete(':tokenId')
+  revoke(@Param() params: TokenParams, @CurrentCaller() caller: Caller): Promise<TokenView> {
+    return this.rpc.call(RPC.tokenRevoke, caller, { tokenId: params.tokenId }, {});
+  }
+}

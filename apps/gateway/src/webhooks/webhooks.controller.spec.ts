@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { RPC } from '@funnel/contracts';
+import type { RpcClient } from '../rpc/rpc.client';
+import { DeliveryParams, WebhookParams } from './webhook-params';
+import { WebhooksController } from './webhooks.controller';
+
+describe('gateway WebhooksController', () => {
+  const caller = { handle: 'acme', requestId: 'r1', actor: { sub: 'u', role: 'CREATOR' as const } };
+  const webhookId = '01936b2e-0000-7000-8000-000000000001';
+  const deliveryId = '01936b2e-0000-7000-8000-000000000002';
+
+  it('maps every route to its RPC pattern with the ids as params', async () => {
+    const calls: unknown[][] = [];
+    const rpc = { call: async (...args: unknown[]) => void calls.push(args) } as unknown as RpcClient;
+    const controller = new WebhooksController(rpc);
+    const one = { handle: 'acme', webhookId };
+    await controller.list({ handle: 'acme' }, caller);
+    await controller.get(one, caller);
+    await controller.update(one, { enabled: true }, caller);
+    await controller.remove(one, caller);
+    await controller.test(one, caller);
+    await controller.deliveries(one, { limit: 5 }, caller);
+    await controller.redeliver({ ...one, deliveryId }, caller);
+    expect(calls.map(([pattern, , params, body]) => [pattern, params, body])).toEqual([
+      [RPC.webhookList, {}, {}],
+      [RPC.webhookGet, { webhookId }, {}],
+      [RPC.webhookUpdate, { webhookId }, { enabled: true }],
+      [RPC.webhookDelete, { webhookId }, {}],
+      [RPC.webhookTest, { webhookId }, {}],
+      [RPC.webhookDeliveries, { webhookId }, { limit: 5 }],
+      [RPC.webhookRedeliver, { webhookId, deliveryId }, {}],
+    ]);
+  });
+
+  it('validates the path ids as UUIDs', () => {
+    const errors = (cls: new () => object, value: object) => validateSync(plainToInstance(cls, value)).map((e) => e.property);
+    expect(errors(WebhookParams, { handle: 'acme', webhookId })).toEqual([]);
+    expect(errors(WebhookParams, { handle: 'acme', webhookId: '../etc' })).toEqual(['webhookId']);
+    expect(errors(DeliveryParams, { handle: 'acme', webhookId, deliveryId: 'x' })).toEqual(['deliveryId']);
+  });
+});
