@@ -9,18 +9,20 @@ import { SnapshotConsumer } from './link-table/snapshot.consumer';
 import { RedirectModule } from './redirect/redirect.module';
 
 /**
- * kafka: the click producer is connected and its last produce succeeded (clicks queue in
- * memory meanwhile; redirects keep answering). linkTable: the table has caught up with the
- * snapshot topics as they were at startup; before that, unknown links answer 503, not 404.
+ * clicks: accepted clicks are being stored durably, in Kafka or, while Kafka does not answer, in
+ * the local spool. A Kafka outage alone keeps the edge ready on purpose: a load balancer that
+ * pulled every instance then would turn a broker outage into a redirect outage. It is down only
+ * when neither takes clicks (they then wait in memory). linkTable: the link, campaign and rule
+ * tables have caught up with the snapshot topics as they were at startup; before that, unknown
+ * links answer 503, not 404.
  */
 function healthChecks(table: LinkTable, snapshots: SnapshotConsumer, clicks: ClickPipeline): HealthCheck[] {
   return [
     {
-      name: 'kafka',
+      name: 'clicks',
       check: async () => {
-        if (!clicks.producer.isConnected) throw new Error(`click producer not connected (${clicks.batcher.pending} clicks queued)`);
         const failure = clicks.batcher.failure;
-        if (failure) throw new Error(`click produce failing (${clicks.batcher.pending} clicks queued): ${failure}`);
+        if (failure) throw new Error(`clicks neither produced nor spooled (${clicks.batcher.pending} in memory): ${failure}`);
       },
     },
     {

@@ -7,7 +7,10 @@ import { bootstrapService } from '@funnel/observability';
 import { getInfra, uniqueId, waitFor } from '@funnel/testing';
 import { AppModule } from '../src/app.module';
 import { ClickPipeline } from '../src/clicks/clicks.module';
-import { campaignSnapshot, linkSnapshot } from './fixtures';
+import { campaignSnapshot, linkSnapshot, ruleSnapshot } from './fixtures';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const UUID_V7 = '[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
@@ -29,7 +32,8 @@ interface SeenClick {
 describe('redirect-service against real Kafka', () => {
   const handle = uniqueId('redir');
   const destination = 'https://shop.example.com/spring?ref=x#top';
-  const keys = { links: [] as string[], campaigns: [] as string[] };
+  const keys = { links: [] as string[], campaigns: [] as string[], rules: [] as string[] };
+  const spoolDir = mkdtempSync(join(tmpdir(), 'redirect-int-spool-'));
   let kafka: Kafka;
   let producer: EventProducer;
   let clicksConsumer: Consumer;
@@ -49,6 +53,12 @@ describe('redirect-service against real Kafka', () => {
     await producer.send(TOPICS.campaignSnapshots, [{ key, value: JSON.stringify(snapshot) }]);
   }
 
+  async function putRule(snapshot: ReturnType<typeof ruleSnapshot>): Promise<void> {
+    const key = snapshotKey(snapshot.handle, snapshot.ruleId);
+    keys.rules.push(key);
+    await producer.send(TOPICS.ruleSnapshots, [{ key, value: JSON.stringify(snapshot) }]);
+  }
+
   const get = (path: string, init: RequestInit = {}) => fetch(`${base}${path}`, { redirect: 'manual', ...init });
   const clickIdOf = (location: string | null) => new URL(location ?? 'http://x/').searchParams.get(CONTEXT_PARAM);
 
@@ -57,6 +67,7 @@ describe('redirect-service against real Kafka', () => {
     process.env.KAFKA_BROKERS = infra.kafkaBrokers;
     // Long enough that the last test proves shutdown drains the queue rather than the timer.
     process.env.CLICK_FLUSH_INTERVAL_MS = '1000';
+    process.env.REDIRECT_SPOOL_DIR = spoolDir;
     kafka = createKafka(infra.kafkaBrokers, 'redirect-int-spec');
     await ensureTopics(kafka);
     producer = new EventProducer(kafka);
@@ -68,6 +79,9 @@ describe('redirect-service against real Kafka', () => {
     await putLink(linkSnapshot({ handle, slug: 'spring', campaignId: 'spring-launch', destinationUrl: 'https://stale.example.com/', version: 1 }));
     await putCampaign(campaignSnapshot({ handle, campaignId: 'paused-one', status: 'PAUSED' }));
     await putLink(linkSnapshot({ handle, slug: 'paused', campaignId: 'paused-one', destinationUrl: 'https://paused.example.com/p' }));
+    await putCampaign(campaignSnapshot({ handle, campaignId: 'fr-launch', status: 'ACTIVE' }));
+    await putLink(linkSnapshot({ handle, slug: 'perso', campaignId: 'fr-launch', destinationUrl: 'https://shop.example.com/default' }));
+    await putRule(ruleSnapshot({ handle, ruleId: 'fr-mobile', priority: 5, when: { countryIn: ['FR'], deviceIn: ['mobile'] }, variant: { id: 'v-fr-mobile', destinationUrl: 'https://fr.example.com/m' } }));
     keys.links.push(snapshotKey(handle, 'broken'));
     await producer.send(TOPICS.linkSnapshots, [{ key: snapshotKey(handle, 'broken'), value: '{"schema":"link-snapshot.v1"' }]);
 
@@ -93,7 +107,7 @@ describe('redirect-service against real Kafka', () => {
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     await waitFor(
       async () => (await (await fetch(`${base}/health`)).json()) as { dependencies: Record<string, { status: string }> },
-      (h) => h.dependencies.linkTable?.status === 'up' && h.dependencies.kafka?.status === 'up',
+      (h) => h.dependencies.linkTable?.status === 'up' && h.dependencies.clicks?.status === 'up',
       { what: 'redirect-service /health to report linkTable up', timeoutMs: 60000 },
     );
   });
@@ -105,13 +119,15 @@ describe('redirect-service against real Kafka', () => {
     if (producer) {
       await producer.send(TOPICS.linkSnapshots, keys.links.map((key) => ({ key, value: null })));
       await producer.send(TOPICS.campaignSnapshots, keys.campaigns.map((key) => ({ key, value: null })));
+      await producer.send(TOPICS.ruleSnapshots, keys.rules.map((key) => ({ key, value: null })));
       await producer.disconnect();
     }
+    rmSync(spoolDir, { recursive: true, force: true });
   });
 
   it('serves everything published before startup as soon as /health says linkTable is up, newest version wins', async () => {
     const health = await (await fetch(`${base}/health`)).json();
-    expect(health).toMatchObject({ status: 'ok', service: 'redirect-service', dependencies: { linkTable: { status: 'up' }, kafka: { status: 'up' } } });
+    expect(health).toMatchObject({ status: 'ok', service: 'redirect-service', dependencies: { linkTable: { status: 'up' }, clicks: { status: 'up' } } });
     const res = await get(`/${handle}/paused`);
     expect(res.status).toBe(302);
     const spring = await get(`/${handle}/spring`, { headers: { 'user-agent': UA.windows } });
@@ -133,7 +149,7 @@ describe('redirect-service against real Kafka', () => {
       {
         path: '',
         init: { headers: { 'user-agent': UA.windows, referer: 'https://www.google.com/search?q=x', 'cf-ipcountry': 'XX', cookie: 'a=1; fnl_vid=visitor-fixed' } },
-        expect: { source: 'google.com', country: '', device: 'desktop', isBot: false, visitorId: 'visitor-fixed', referrer: 'https://www.google.com/search?q=x' },
+        expect: { source: 'search', country: '', device: 'desktop', isBot: false, visitorId: 'visitor-fixed', referrer: 'https://www.google.com/search?q=x' },
         newVisitor: false,
       },
       {
@@ -226,6 +242,46 @@ describe('redirect-service against real Kafka', () => {
     await waitFor(async () => (await get(`/${handle}/late`)).headers.get('location'), (l) => l === 'https://late.example.com/v2', { what: 'late link v2' });
     await producer.send(TOPICS.linkSnapshots, [{ key: snapshotKey(handle, 'late'), value: null }]);
     await waitFor(async () => (await get(`/${handle}/late`)).status, (s) => s === 404, { what: 'late link deleted' });
+  });
+
+  it('personalizes from rules loaded before readiness and records the variant on the click', async () => {
+    const fr = await get(`/${handle}/perso`, { headers: { 'user-agent': UA.iphone, 'cf-ipcountry': 'FR' } });
+    const location = fr.headers.get('location');
+    expect(location).toMatch(new RegExp(`^https://fr\\.example\\.com/m\\?${CONTEXT_PARAM}=${UUID_V7}$`));
+    const other = await get(`/${handle}/perso`, { headers: { 'user-agent': UA.windows, 'cf-ipcountry': 'FR' } });
+    expect(other.headers.get('location')).toMatch(/^https:\/\/shop\.example\.com\/default\?/);
+    const clickId = clickIdOf(location);
+    const click = await waitFor(async () => seen.find((c) => c.envelope.payload.clickId === clickId), Boolean, { what: 'personalized click' });
+    expect(click?.envelope.payload).toMatchObject({ variantId: 'v-fr-mobile', country: 'FR', device: 'mobile' });
+  });
+
+  it('serves a link change and a rule change within 1 s of publishing', async () => {
+    const timeToServe = async (publish: () => Promise<void>, served: (location: string | null) => boolean): Promise<number> => {
+      const started = Date.now();
+      await publish();
+      await waitFor(async () => (await get(`/${handle}/fresh`, { headers: { 'user-agent': UA.iphone, 'cf-ipcountry': 'DE' } })).headers.get('location'), served, {
+        what: 'change served',
+        timeoutMs: 5000,
+        intervalMs: 20,
+      });
+      return Date.now() - started;
+    };
+    const link = (version: number, destinationUrl: string) =>
+      linkSnapshot({ handle, slug: 'fresh', campaignId: null, destinationUrl, version, trackingPolicy: { mode: 'DIRECT', appendContextParam: false } });
+    await putLink(link(1, 'https://fresh.example.com/v1'));
+    await waitFor(async () => (await get(`/${handle}/fresh`)).status, (s) => s === 302, { what: 'fresh link' });
+    const linkMs = await timeToServe(() => putLink(link(2, 'https://fresh.example.com/v2')), (l) => l === 'https://fresh.example.com/v2');
+    const ruleMs = await timeToServe(
+      () => putRule(ruleSnapshot({ handle, ruleId: 'de', priority: 1, when: { countryIn: ['DE'] }, variant: { id: 'v-de', destinationUrl: 'https://de.example.com/' } })),
+      (l) => l === 'https://de.example.com/',
+    );
+    const disableMs = await timeToServe(
+      () => putRule(ruleSnapshot({ handle, ruleId: 'de', enabled: false, version: 2, when: { countryIn: ['DE'] }, variant: { id: 'v-de', destinationUrl: 'https://de.example.com/' } })),
+      (l) => l === 'https://fresh.example.com/v2',
+    );
+    expect(linkMs).toBeLessThan(1000);
+    expect(ruleMs).toBeLessThan(1000);
+    expect(disableMs).toBeLessThan(1000);
   });
 
   it('flushes queued clicks on shutdown instead of losing them', async () => {

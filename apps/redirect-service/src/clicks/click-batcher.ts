@@ -28,8 +28,9 @@ async function within(work: Promise<void>, ms: number): Promise<void> {
  * Collects clicks in memory and produces them in batches: when `batchSize` are waiting, or
  * `flushIntervalMs` after the first of a batch arrived. One produce is in flight at a time, so
  * batches leave in arrival order. A failed produce keeps its batch at the head of the queue and
- * is retried with backoff; nothing is dropped while the process lives. (Surviving a crash is
- * a spool's job: it would be a ClickSink in front of this one.)
+ * is retried with backoff; nothing is dropped while the process lives. (In the service the
+ * publisher is the SpoolingPublisher, which only fails when even the local spool cannot be
+ * written: a Kafka outage does not pile clicks up here.)
  *
  * The queue is a list of batch-sized chunks, so a long outage costs O(1) per click, not a
  * re-slice of a huge array per flush.

@@ -8,8 +8,8 @@ export interface ClickMessage {
 
 /**
  * Where the redirect hands a click. `record` is synchronous and never throws: the 302 must not
- * wait on, or fail because of, what happens to the click afterwards. Today the sink is the
- * in-memory batcher; a durable spool can take its place (or sit in front of it) unchanged.
+ * wait on, or fail because of, what happens to the click afterwards. The sink is the in-memory
+ * batcher, which hands batches to Kafka or, while Kafka does not answer, to the local spool.
  */
 export interface ClickSink {
   record(click: ClickMessage): void;

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { CampaignSnapshotV1, LinkSnapshotV1, snapshotKey } from '@funnel/contracts';
+import { CampaignSnapshotV1, LinkSnapshotV1, RuleSnapshotV1, snapshotKey } from '@funnel/contracts';
+import { RuleApplyResult, RuleBook } from '../personalization/rule-book';
+import { toHeaderSafeUrl } from './header-safe-url';
 
 /** A link as the hot path needs it: everything precomputed, nothing parsed per request. */
 export interface LinkEntry {
@@ -35,6 +37,8 @@ export type ApplyResult = 'applied' | 'stale' | 'deleted' | 'absent';
 export class LinkTable {
   private readonly links = new Map<string, LinkEntry>();
   private readonly campaigns = new Map<string, CampaignEntry>();
+  /** Personalization rules per handle (rule-snapshots topic). */
+  readonly rules = new RuleBook();
   private caughtUp = false;
 
   /** True once the table holds everything the topics held when this process started. */
@@ -91,15 +95,14 @@ export class LinkTable {
   deleteCampaign(key: string): ApplyResult {
     return this.campaigns.delete(key) ? 'deleted' : 'absent';
   }
+
+  putRule(snapshot: RuleSnapshotV1): RuleApplyResult {
+    return this.rules.put(snapshotKey(snapshot.handle, snapshot.ruleId), snapshot);
+  }
+
+  deleteRule(key: string): RuleApplyResult {
+    return this.rules.delete(key);
+  }
 }
 
-const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
-
-/**
- * Node refuses non-ASCII header values, so an internationalised destination is sent in its
- * equivalent ASCII form (punycode host, percent-encoded path). Done once, when the snapshot
- * is loaded; plain ASCII URLs are kept byte for byte as registered.
- */
-export function toHeaderSafeUrl(url: string): string {
-  return PRINTABLE_ASCII.test(url) ? url : new URL(url).href;
-}
+export { toHeaderSafeUrl } from './header-safe-url';

@@ -5,9 +5,9 @@ import { TOPICS } from '@funnel/contracts';
 import { KAFKA, SERVICE } from '../core/tokens';
 import { CatchUpTracker, PartitionTarget } from './catch-up';
 import { ApplyResult, LinkTable } from './link-table';
-import { parseCampaignSnapshot, parseLinkSnapshot } from './snapshot-parser';
+import { parseCampaignSnapshot, parseLinkSnapshot, parseRuleSnapshot } from './snapshot-parser';
 
-const SNAPSHOT_TOPICS = [TOPICS.linkSnapshots, TOPICS.campaignSnapshots] as const;
+const SNAPSHOT_TOPICS = [TOPICS.linkSnapshots, TOPICS.campaignSnapshots, TOPICS.ruleSnapshots] as const;
 
 export interface SnapshotStats {
   applied: number;
@@ -105,6 +105,13 @@ export class SnapshotConsumer implements OnModuleInit, OnApplicationShutdown {
         if (!parsed.ok) return this.invalid(topic, partition, message.offset, parsed.error);
         result = this.table.putLink(parsed.value);
       }
+    } else if (topic === TOPICS.ruleSnapshots) {
+      if (message.value === null) result = this.table.deleteRule(key);
+      else {
+        const parsed = parseRuleSnapshot(key, message.value);
+        if (!parsed.ok) return this.invalid(topic, partition, message.offset, parsed.error);
+        result = this.table.putRule(parsed.value);
+      }
     } else {
       if (message.value === null) result = this.table.deleteCampaign(key);
       else {
@@ -137,7 +144,7 @@ export class SnapshotConsumer implements OnModuleInit, OnApplicationShutdown {
     if (this.table.ready || !this.tracker?.caughtUp) return;
     this.table.markReady();
     this.logger.log(
-      `link table ready in ${Date.now() - this.startedAt} ms: ${this.table.linkCount} links, ${this.table.campaignCount} campaigns, ` +
+      `link table ready in ${Date.now() - this.startedAt} ms: ${this.table.linkCount} links, ${this.table.campaignCount} campaigns, ${this.table.rules.size} rules, ` +
         `${this.stats.invalid} invalid snapshots skipped`,
     );
   }

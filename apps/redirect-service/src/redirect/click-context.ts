@@ -1,10 +1,15 @@
 import UAParser from 'ua-parser-js';
 import type { DeviceClass } from '@funnel/contracts';
+import { BotReason, detectBot, isAutomatedAgent } from './bot-detection';
+import { countryOfIp } from './geo-ip';
+import { classifySource, MAX_SOURCE } from './source';
+import { truncate } from './truncate';
+
+export { MAX_SOURCE, truncate };
 
 /** Field limits of ClickRecordedV1. */
 export const MAX_USER_AGENT = 1024;
 export const MAX_REFERRER = 2048;
-export const MAX_SOURCE = 256;
 
 /** What the request tells us about the visitor, before any classification. */
 export interface ClickContextInput {
@@ -15,6 +20,8 @@ export interface ClickContextInput {
   utmSource: string | undefined;
   /** Value of the trusted country header, if any. */
   countryHeader: string | undefined;
+  /** The client's address: GeoIP when the country header says nothing, and the click-rate window. */
+  ip?: string;
 }
 
 export interface ClickContext {
@@ -24,27 +31,7 @@ export interface ClickContext {
   country: string;
   device: DeviceClass;
   isBot: boolean;
-  botReason: string | null;
-}
-
-export type BotReason = 'empty_user_agent' | 'head_request' | 'crawler_user_agent';
-
-const CRAWLER = /bot|crawler|spider|slurp|facebookexternalhit|slackbot|twitterbot|linkedinbot|whatsapp|preview/i;
-
-/** Cuts to at most `max` UTF-16 units without leaving half of a surrogate pair behind. */
-export function truncate(value: string, max: number): string {
-  if (value.length <= max) return value;
-  const cut = value.slice(0, max);
-  const last = cut.charCodeAt(cut.length - 1);
-  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
-}
-
-/** A first, simple bot verdict: the reason, or null for a presumed human. */
-export function detectBot(method: string, userAgent: string): BotReason | null {
-  if (userAgent.trim() === '') return 'empty_user_agent';
-  if (method === 'HEAD') return 'head_request';
-  if (CRAWLER.test(userAgent)) return 'crawler_user_agent';
-  return null;
+  botReason: BotReason | null;
 }
 
 // Parsing a user agent costs tens of microseconds and the same few strings repeat endlessly,
@@ -72,24 +59,6 @@ function parseDevice(userAgent: string): DeviceClass {
   return 'other';
 }
 
-/** utm_source (lowercased) when given, else the referrer's host without "www.", else "direct". */
-export function classifySource(utmSource: string | undefined, referrer: string): string {
-  const utm = utmSource?.trim().toLowerCase();
-  if (utm) return truncate(utm, MAX_SOURCE);
-  const host = referrerHost(referrer);
-  return host ? truncate(host, MAX_SOURCE) : 'direct';
-}
-
-function referrerHost(referrer: string): string | null {
-  if (!/^https?:\/\//i.test(referrer)) return null;
-  try {
-    const host = new URL(referrer).hostname.toLowerCase();
-    return host.startsWith('www.') ? host.slice(4) : host || null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * ISO 3166-1 alpha-2 from the trusted header, uppercased; "" when absent, malformed, or one of
  * the CDN's "unknown" (XX) / "Tor" (T1) markers.
@@ -97,20 +66,25 @@ function referrerHost(referrer: string): string | null {
 export function normalizeCountry(header: string | undefined): string {
   if (header === undefined) return '';
   const code = header.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(code) || code === 'XX') return '';
+  if (!/^[A-Z]{2}$/.test(code) || code === 'XX' || code === 'T1') return '';
   return code;
 }
 
-export function buildClickContext(input: ClickContextInput): ClickContext {
+/**
+ * Everything recorded about a click besides its ids. `rateExceeded` is the verdict of the
+ * per-address click-rate window, taken by the caller (which owns the window). The country comes
+ * from the trusted header, else from the offline GeoIP database by the client address.
+ */
+export function buildClickContext(input: ClickContextInput, rateExceeded = false): ClickContext {
   const userAgent = truncate(input.userAgent ?? '', MAX_USER_AGENT);
   const referrer = truncate(input.referrer ?? '', MAX_REFERRER);
-  const botReason = detectBot(input.method, userAgent);
-  const device: DeviceClass = botReason === 'crawler_user_agent' ? 'bot' : classifyDevice(userAgent.trim());
+  const botReason = detectBot(input.method, userAgent, rateExceeded);
+  const device: DeviceClass = isAutomatedAgent(botReason) ? 'bot' : classifyDevice(userAgent.trim());
   return {
     userAgent,
     referrer,
     source: classifySource(input.utmSource, referrer),
-    country: normalizeCountry(input.countryHeader),
+    country: normalizeCountry(input.countryHeader) || countryOfIp(input.ip),
     device,
     isBot: botReason !== null,
     botReason,

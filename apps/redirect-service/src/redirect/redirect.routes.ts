@@ -60,6 +60,7 @@ export class RedirectRoutes implements OnModuleInit {
       utmSource: q === -1 ? undefined : first(request.query.utm_source),
       countryHeader: header(headers[this.countryHeader]),
       visitorId: readVisitorId(headers.cookie),
+      ip: request.ip,
     });
     switch (outcome.kind) {
       case 'not_found':

@@ -5,7 +5,8 @@ import { ClickRecordedV1, createEnvelope, HANDLE_PATTERN, SLUG_PATTERN, snapshot
 import { CLICK_SINK } from '../../clicks/click-sink';
 import type { ClickSink } from '../../clicks/click-sink';
 import { LinkTable } from '../../link-table/link-table';
-import { buildClickContext, ClickContextInput } from '../click-context';
+import { buildClickContext, ClickContext, ClickContextInput } from '../click-context';
+import { ClickRateWindow } from '../click-rate';
 import { appendContextParam } from '../context-param';
 
 export interface RedirectCommand extends ClickContextInput {
@@ -25,19 +26,23 @@ export type RedirectOutcome =
       location: string;
       /** Set when a click was recorded. */
       clickId: string | null;
+      /** The personalization variant whose destination was used, if a rule matched. */
+      variantId: string | null;
       /** Set when a new visitor id was issued and must be stored in the cookie. */
       newVisitorId: string | null;
     };
 
 /**
- * The hot path: look the link up in memory, build the Location, and hand a click to the sink
- * when the link's campaign is ACTIVE. No I/O: the sink only queues.
+ * The hot path: look the link up in memory, pick the destination (the first matching
+ * personalization rule's variant, else the link's own), build the Location, and hand a click to
+ * the sink when the link's campaign is ACTIVE. No I/O: the sink only queues.
  */
 @Injectable()
 export class RedirectLink {
   constructor(
     private readonly table: LinkTable,
     @Inject(CLICK_SINK) private readonly sink: ClickSink,
+    private readonly clickRate: ClickRateWindow,
   ) {}
 
   execute(command: RedirectCommand): RedirectOutcome {
@@ -47,26 +52,43 @@ export class RedirectLink {
     const resolved = this.table.resolve(handle, slug);
     if (!resolved) return this.table.ready ? { kind: 'not_found' } : { kind: 'loading' };
     const { link, tracked } = resolved;
+    const personalized = this.table.rules.has(handle);
+
+    // The click's context is worked out only when something needs it: the click record or a rule.
+    let context: ClickContext | null = null;
+    if (tracked || personalized) {
+      const now = command.now?.getTime() ?? Date.now();
+      // Only tracked clicks count towards an address's rate: that is what the verdict is about.
+      const rateExceeded = tracked && command.ip !== undefined && this.clickRate.hit(command.ip, now);
+      context = buildClickContext(command, rateExceeded);
+    }
+    const variant =
+      personalized && context
+        ? this.table.rules.select(handle, { campaignId: link.campaignId, device: context.device, country: context.country, source: context.source })
+        : null;
+    const destination = variant ? variant.location : link.location;
+    const variantId = variant ? variant.id : null;
 
     // The destination gets the context param whenever the link asks for it; the click behind
     // the id is recorded only while the campaign is ACTIVE.
     const clickId = tracked || link.appendContextParam ? uuidv7() : null;
-    const location = link.appendContextParam && clickId ? appendContextParam(link.location, clickId) : link.location;
-    if (!tracked || !clickId || link.campaignId === null) return { kind: 'redirect', location, clickId: null, newVisitorId: null };
+    const location = link.appendContextParam && clickId ? appendContextParam(destination, clickId) : destination;
+    if (!tracked || !clickId || !context || link.campaignId === null) return { kind: 'redirect', location, clickId: null, variantId, newVisitorId: null };
 
     const newVisitorId = command.visitorId ? null : randomUUID();
-    const context = buildClickContext(command);
     const payload: ClickRecordedV1 = {
       clickId,
       campaignId: link.campaignId,
       linkSlug: link.slug,
       visitorId: command.visitorId ?? (newVisitorId as string),
       ...context,
-      variantId: null,
+      variantId,
     };
     this.sink.record({
       key: snapshotKey(handle, link.campaignId),
       envelope: createEnvelope({
+        // The event is the click: one id for both, so deduping by either is the same thing.
+        eventId: clickId,
         type: ClickRecordedV1.type,
         version: ClickRecordedV1.version,
         handle,
@@ -75,6 +97,6 @@ export class RedirectLink {
         payload,
       }),
     });
-    return { kind: 'redirect', location, clickId, newVisitorId };
+    return { kind: 'redirect', location, clickId, variantId, newVisitorId };
   }
 }

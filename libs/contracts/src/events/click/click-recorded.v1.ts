@@ -11,7 +11,7 @@ export class ClickRecordedV1 {
   @IsString() @MaxLength(128) visitorId!: string;
   @IsString() @MaxLength(1024) userAgent!: string;
   @IsString() @MaxLength(2048) referrer!: string;
-  /** utm_source when present, else the referrer's host, else "direct". */
+  /** utm_source when present (lower case), else the referrer classified: search, social, email, referral, or "direct". */
   @IsString() @MaxLength(256) source!: string;
   /** ISO 3166-1 alpha-2, or "" when unknown. */
   @IsString() @Length(0, 2) country!: string;

@@ -1,0 +1,206 @@
+'use strict';
+// npm run bench:redirect — throughput and latency of the redirect edge with tracking, next to a
+// bare Fastify 302 handler measured in the same run with the same load (autocannon), then the
+// edge's p99 at half of its peak rate. Needs a build (dist/) and a reachable Kafka.
+//
+// The edge under test is a real redirect-service process on a free port, serving a link of an
+// ACTIVE campaign published to the broker under a throwaway handle (tombstoned afterwards). Its
+// clicks go to the topic funnel.bench.clicks (short retention), never to the platform's topic.
+//
+// The two peak measurements are interleaved (bare, edge, bare, edge... in BENCH_ROUNDS rounds
+// adding up to BENCH_SECONDS each), so a load change elsewhere on the machine weighs on both
+// alike rather than on whichever ran second. Throughput = requests / seconds over all rounds;
+// p50/p99 = the median of the rounds' values.
+//
+// Env: KAFKA_BROKERS (127.0.0.1:9092), BENCH_SECONDS (10), BENCH_ROUNDS (5), BENCH_CONNECTIONS (50).
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+const { spawn } = require('node:child_process');
+const { mkdtempSync, rmSync, existsSync } = require('node:fs');
+const { createServer } = require('node:net');
+const { tmpdir } = require('node:os');
+const { join, resolve } = require('node:path');
+const autocannon = require('autocannon');
+const { Kafka, logLevel } = require('kafkajs');
+
+const ROOT = resolve(__dirname, '..', '..');
+const BROKERS = process.env.KAFKA_BROKERS || '127.0.0.1:9092';
+const SECONDS = Number(process.env.BENCH_SECONDS || 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 50);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS || 5));
+const BENCH_TOPIC = 'funnel.bench.clicks';
+const MAIN = join(ROOT, 'dist', 'apps', 'redirect-service', 'src', 'main.js');
+const UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+async function waitUntil(what, check, timeoutMs = 60000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+function startChild(name, args, env) {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  child.on('exit', (code) => {
+    if (code && !child.stopping) console.error(`${name} exited with ${code}:\n${stderr}`);
+  });
+  return child;
+}
+
+function stopChild(child) {
+  if (!child || child.exitCode !== null) return Promise.resolve();
+  child.stopping = true;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+function run(url, extra = {}) {
+  return new Promise((done, fail) => {
+    const instance = autocannon(
+      { url, connections: CONNECTIONS, duration: SECONDS, headers: { 'user-agent': UA, 'cf-ipcountry': 'US' }, ...extra },
+      (err, result) => (err ? fail(err) : done(result)),
+    );
+    instance.on('error', fail);
+  });
+}
+
+/** CPU seconds (user + system) a child has used so far, from /proc (Linux); null elsewhere. */
+function cpuSeconds(child) {
+  try {
+    const fields = require('node:fs').readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+}
+
+/** Runs autocannon and notes how much CPU the server spent on it (contention on a shared machine does not change this). */
+async function measured(child, url, extra) {
+  const before = cpuSeconds(child);
+  const result = await run(url, extra);
+  const after = cpuSeconds(child);
+  result.serverCpu = before === null || after === null ? null : after - before;
+  return result;
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** One line of figures from one or more autocannon results of the same target. */
+function summary(...results) {
+  const requests = results.reduce((n, r) => n + r.requests.total, 0);
+  const seconds = results.reduce((n, r) => n + r.duration, 0);
+  return {
+    rps: requests / seconds,
+    p50: median(results.map((r) => r.latency.p50)),
+    p99: median(results.map((r) => r.latency.p99)),
+    errors: results.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx - (r['3xx'] ?? 0), 0),
+    cpuMicrosPerRequest: results.every((r) => r.serverCpu !== null) ? (results.reduce((n, r) => n + r.serverCpu, 0) / requests) * 1e6 : null,
+  };
+}
+
+async function main() {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npm run build)`);
+  const kafka = new Kafka({ clientId: 'bench-redirect', brokers: BROKERS.split(','), logLevel: logLevel.WARN });
+  const admin = kafka.admin();
+  await admin.connect();
+  if (!(await admin.listTopics()).includes(BENCH_TOPIC)) {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic: BENCH_TOPIC, numPartitions: 6, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '600000' }, { name: 'retention.bytes', value: String(256 * 1024 * 1024) }] }],
+    });
+  }
+  await admin.disconnect();
+
+  const handle = `bench-${Date.now().toString(36)}`;
+  const producer = kafka.producer();
+  await producer.connect();
+  const now = new Date().toISOString();
+  const campaign = { schema: 'campaign-snapshot.v1', handle, campaignId: 'bench-campaign', status: 'ACTIVE', goalType: 'PRODUCT_SALE', eventType: 'purchase', primarySlug: 'go', cookieDurationDays: 30, version: 1, updatedAt: now };
+  const link = { schema: 'link-snapshot.v1', handle, slug: 'go', destinationUrl: 'https://shop.example.com/landing?ref=bench', campaignId: 'bench-campaign', trackingPolicy: { mode: 'DIRECT', appendContextParam: true }, version: 1, updatedAt: now };
+  await producer.send({ topic: 'funnel.campaign-snapshots', messages: [{ key: `${handle}/bench-campaign`, value: JSON.stringify(campaign) }] });
+  await producer.send({ topic: 'funnel.link-snapshots', messages: [{ key: `${handle}/go`, value: JSON.stringify(link) }] });
+
+  const spool = mkdtempSync(join(tmpdir(), 'bench-redirect-spool-'));
+  const [barePort, edgePort] = [await freePort(), await freePort()];
+  const bareScript = `
+    const app = require('fastify')({ logger: false });
+    app.get('/:handle/:slug', (request, reply) => reply.code(302).header('location', 'https://shop.example.com/landing?ref=bench').send());
+    app.listen({ port: ${barePort}, host: '127.0.0.1' });`;
+  const bare = startChild('bare fastify', ['-e', bareScript], {});
+  const edge = startChild('redirect-service', [MAIN], {
+    REDIRECT_PORT: String(edgePort),
+    KAFKA_BROKERS: BROKERS,
+    CLICKS_TOPIC: BENCH_TOPIC,
+    REDIRECT_SPOOL_DIR: spool,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+  });
+  try {
+    await waitUntil('bare fastify', async () => (await fetch(`http://127.0.0.1:${barePort}/a/b`, { redirect: 'manual' })).status === 302);
+    await waitUntil('redirect-service to serve the bench link', async () => (await fetch(`http://127.0.0.1:${edgePort}/${handle}/go`, { redirect: 'manual' })).status === 302, 90000);
+
+    const path = `/${handle}/go?utm_source=bench`;
+    // Short warm-ups so neither side is measured while the JIT is still compiling.
+    await run(`http://127.0.0.1:${barePort}${path}`, { duration: 2 });
+    await run(`http://127.0.0.1:${edgePort}${path}`, { duration: 2 });
+    const bareRuns = [];
+    const edgeRuns = [];
+    const roundSeconds = Math.max(1, Math.round(SECONDS / ROUNDS));
+    for (let i = 0; i < ROUNDS; i++) {
+      bareRuns.push(await measured(bare, `http://127.0.0.1:${barePort}${path}`, { duration: roundSeconds }));
+      edgeRuns.push(await measured(edge, `http://127.0.0.1:${edgePort}${path}`, { duration: roundSeconds }));
+    }
+    const bareResult = summary(...bareRuns);
+    const edgeResult = summary(...edgeRuns);
+    const halfRate = Math.floor(edgeResult.rps / 2);
+    const halfResult = summary(await measured(edge, `http://127.0.0.1:${edgePort}${path}`, { overallRate: halfRate }));
+    // For reference: what the machine itself allows (the bare handler at the same offered rate).
+    const bareHalfResult = summary(await measured(bare, `http://127.0.0.1:${barePort}${path}`, { overallRate: halfRate }));
+
+    const ratio = edgeResult.rps / bareResult.rps;
+    const row = (name, r) => `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   non-302/errors ${r.errors}   server CPU ${r.cpuMicrosPerRequest === null ? '?' : r.cpuMicrosPerRequest.toFixed(0)} µs/req`;
+    console.log(`\nredirect bench: ${CONNECTIONS} connections, ${SECONDS} s each (peaks interleaved in ${ROUNDS} rounds)\n`);
+    console.log(row('bare Fastify 302', bareResult));
+    console.log(row('redirect-service with tracking', edgeResult));
+    console.log(row(`redirect at half peak (${halfRate}/s)`, halfResult));
+    console.log(row(`bare at the same rate (reference)`, bareHalfResult));
+    console.log(`\nratio (tracked / bare): ${ratio.toFixed(2)}  (target >= 0.70)  ${ratio >= 0.7 ? 'OK' : 'BELOW TARGET'}`);
+    if (bareResult.cpuMicrosPerRequest && edgeResult.cpuMicrosPerRequest) {
+      const cpuRatio = bareResult.cpuMicrosPerRequest / edgeResult.cpuMicrosPerRequest;
+      console.log(`CPU-bound ratio (bare µs/req ÷ tracked µs/req): ${cpuRatio.toFixed(2)}  (the ratio a CPU-bound edge would reach, whatever else the machine runs)`);
+    }
+    console.log(`p99 at half of peak: ${halfResult.p99} ms  (target < 10 ms)  ${halfResult.p99 < 10 ? 'OK' : 'ABOVE TARGET'}`);
+  } finally {
+    await Promise.all([stopChild(bare), stopChild(edge)]);
+    await producer.send({ topic: 'funnel.link-snapshots', messages: [{ key: `${handle}/go`, value: null }] });
+    await producer.send({ topic: 'funnel.campaign-snapshots', messages: [{ key: `${handle}/bench-campaign`, value: null }] });
+    await producer.disconnect();
+    rmSync(spool, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
