@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { HEALTH_CHECKS, HealthController, SERVICE_NAME } from '@funnel/observability';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { CoreModule } from './core/core.module';
 import { ProjectorHealthChecks } from './health-checks';
 import { ProjectorOptions, SERVICE } from './core/projector-options';
@@ -11,7 +12,7 @@ export class AppModule {
   static register(options: ProjectorOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(options), IngestModule, FunnelModule],
+      imports: [CoreModule.forRoot(options), IngestModule, FunnelModule, AnalyticsModule],
       controllers: [HealthController],
       providers: [
         { provide: SERVICE_NAME, useValue: SERVICE },

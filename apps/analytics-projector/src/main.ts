@@ -11,13 +11,13 @@ runMain(SERVICE, async () => {
   await ensureTopics(createKafka(env.KAFKA_BROKERS, `${SERVICE}-admin`));
 
   // bootstrapService takes a module class; this one carries the configured AppModule.
-  @Module({ imports: [AppModule.register({ env, groupId: SERVICE })] })
+  @Module({ imports: [AppModule.register({ env, groupId: env.PROJECTOR_GROUP_ID })] })
   class AnalyticsProjectorModule {}
 
   await bootstrapService({
     service: SERVICE,
     module: AnalyticsProjectorModule,
     port: env.PROJECTOR_PORT,
-    rpc: rpcTransport(env.KAFKA_BROKERS, SERVICE, SERVICE),
+    ...(env.PROJECTOR_SERVE_RPC ? { rpc: rpcTransport(env.KAFKA_BROKERS, SERVICE, SERVICE) } : {}),
   });
 });

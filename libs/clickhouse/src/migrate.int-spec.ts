@@ -46,14 +46,16 @@ describe('runClickHouseMigrations (ClickHouse 18.16)', () => {
           'conversions:MergeTree',
           'campaign_clicks_hourly:AggregatingMergeTree',
           'campaign_clicks_hourly_mv:MaterializedView',
-          'campaign_breakdown_hourly:SummingMergeTree',
-          'campaign_breakdown_hourly_mv:MaterializedView',
+          'campaign_breakdown_daily:SummingMergeTree',
+          'campaign_breakdown_daily_mv:MaterializedView',
           'campaign_conversions_hourly:SummingMergeTree',
           'campaign_conversions_hourly_mv:MaterializedView',
           'schema_migrations:MergeTree',
         ]),
       );
       for (const table of Object.values(CH_TABLES)) expect(tables.some((t) => t.startsWith(`${table}:`))).toBe(true);
+      // 0006 replaced the hourly breakdown by the daily one.
+      expect(tables.filter((t) => t.startsWith('campaign_breakdown_hourly'))).toEqual([]);
 
       const before = await db.query<{ version: number }>(sql`SELECT version FROM schema_migrations ORDER BY version`);
       const second = await runClickHouseMigrations(server, { database, dir: defaultMigrationsDir() });
@@ -126,14 +128,16 @@ describe('runClickHouseMigrations (ClickHouse 18.16)', () => {
       ]);
 
       const breakdown = await db.query<{ dimension: string; value: string; clicks: string }>(sql`
-        SELECT dimension, value, sum(clicks) AS clicks FROM ${identifier(CH_TABLES.campaignBreakdownHourly)}
+        SELECT dimension, value, sum(clicks) AS clicks FROM ${identifier(CH_TABLES.campaignBreakdownDaily)}
         WHERE handle = ${'h1'} AND campaign_id = ${'spring'} GROUP BY dimension, value ORDER BY dimension, value`);
       expect(breakdown.map((r) => [r.dimension, r.value, toNumber(r.clicks)])).toEqual([
+        ['bot_reason', 'ua', 1],
         ['country', '', 1],
         ['country', 'US', 3],
         ['device', 'bot', 1],
         ['device', 'desktop', 1],
         ['device', 'mobile', 2],
+        ['segment', '', 4],
         ['source', 'email', 3],
         ['source', 'social', 1],
       ]);
@@ -144,6 +148,46 @@ describe('runClickHouseMigrations (ClickHouse 18.16)', () => {
       expect(conversions.map((r) => [r.campaign_id, toNumber(r.n), r.revenue])).toEqual([['spring', 2, 20]]);
     } finally {
       await db.close();
+    }
+  });
+
+  it('0006 carries the breakdowns of clicks stored before it over to the daily table, once', async () => {
+    const database = freshDatabase();
+    const dir = mkdtempSync(join(tmpdir(), 'ch-upto-0005-'));
+    try {
+      for (const file of readMigrations(defaultMigrationsDir()).filter((f) => f.version <= 5)) cpSync(join(defaultMigrationsDir(), file.file), join(dir, file.file));
+      await runClickHouseMigrations(server, { database, dir });
+      const db = server.withDatabase(database);
+      try {
+        const t0 = Math.floor(Date.UTC(2026, 1, 25, 23, 30, 0) / 1000);
+        const click = (i: number, bot: 0 | 1, variant: string, at: number) => ({
+          event_id: `e${i}`, click_id: `c${i}`, handle: 'h1', campaign_id: 'spring', link_slug: 's', occurred_at: at, visitor_id: 'v',
+          source: 'email', country: 'US', device: bot ? 'bot' : 'mobile', is_bot: bot, bot_reason: bot ? 'ua' : '', variant_id: variant,
+          user_agent: 'ua', referrer: '', kafka_topic: 'funnel.clicks', kafka_partition: 0, kafka_offset: i, inserted_at: t0,
+        });
+        await db.insert(CH_TABLES.clicks, [click(0, 0, 'a', t0), click(1, 1, '', t0), click(2, 0, '', t0 + 3600)]);
+        await runClickHouseMigrations(server, { database, dir: defaultMigrationsDir() });
+        // One more click after the upgrade goes through the new view.
+        await db.insert(CH_TABLES.clicks, [click(3, 0, 'a', t0 + 7200)]);
+        const rows = await db.query<{ dimension: string; value: string; clicks: string; bots: string }>(sql`
+          SELECT dimension, value, sum(clicks) AS clicks, sum(bot_clicks) AS bots FROM ${identifier(CH_TABLES.campaignBreakdownDaily)}
+          WHERE handle = ${'h1'} GROUP BY dimension, value ORDER BY dimension, value`);
+        expect(rows.map((r) => [r.dimension, r.value, toNumber(r.clicks), toNumber(r.bots)])).toEqual([
+          ['bot_reason', 'ua', 1, 1],
+          ['country', 'US', 4, 1],
+          ['device', 'bot', 1, 1],
+          ['device', 'mobile', 3, 0],
+          ['segment', '', 2, 1],
+          ['segment', 'a', 2, 0],
+          ['source', 'email', 4, 1],
+        ]);
+        const days = await db.query<{ day: string }>(sql`SELECT DISTINCT toString(day) AS day FROM ${identifier(CH_TABLES.campaignBreakdownDaily)} ORDER BY day`);
+        expect(days.map((d) => d.day)).toEqual(['2026-02-25', '2026-02-26']);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -67,10 +67,18 @@ describe('the project migrations', () => {
     expect(files.map((f) => f.version)).toEqual(files.map((_, i) => i + 1));
   });
 
-  it('only create things IF NOT EXISTS', () => {
+  it('only create or drop things IF (NOT) EXISTS, or backfill with INSERT ... SELECT', () => {
     for (const file of files) {
       for (const statement of file.statements) {
-        const code = statement.replace(/--.*$/gm, '');
+        const code = statement.replace(/--.*$/gm, '').trim();
+        if (/^INSERT\s+INTO\b/.test(code)) {
+          expect(code).toMatch(/\bSELECT\b/);
+          continue;
+        }
+        if (/^DROP\b/.test(code)) {
+          expect(code).toMatch(/^DROP\s+TABLE\s+IF EXISTS\b/);
+          continue;
+        }
         expect(code).toMatch(/\bCREATE\s+(TABLE|MATERIALIZED VIEW|DATABASE)\s+IF NOT EXISTS\b/);
       }
     }

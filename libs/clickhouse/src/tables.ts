@@ -9,14 +9,22 @@ export const CH_TABLES = {
   conversions: 'conversions',
   /** 0003_campaign_clicks_hourly.sql (AggregatingMergeTree: countMerge/sumMerge/maxMerge) */
   campaignClicksHourly: 'campaign_clicks_hourly',
-  /** 0004_campaign_breakdown_hourly.sql (SummingMergeTree: sum) */
-  campaignBreakdownHourly: 'campaign_breakdown_hourly',
+  /** 0006_campaign_breakdown_daily.sql (SummingMergeTree: sum); replaces 0004's campaign_breakdown_hourly */
+  campaignBreakdownDaily: 'campaign_breakdown_daily',
   /** 0005_campaign_conversions_hourly.sql (SummingMergeTree: sum) */
   campaignConversionsHourly: 'campaign_conversions_hourly',
 } as const;
 
 export type ChTable = (typeof CH_TABLES)[keyof typeof CH_TABLES];
 
-/** The dimensions of campaign_breakdown_hourly, as its materialized view writes them. */
+/** The funnel's dimensions in campaign_breakdown_daily (each sums to the campaign's clicks). */
 export const BREAKDOWN_DIMENSIONS = ['source', 'country', 'device'] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
+
+/**
+ * The other dimensions of campaign_breakdown_daily (0006_campaign_breakdown_daily.sql):
+ * `segment` (the click's personalization variant, '' without one; sums to clicks) and
+ * `bot_reason` (bot clicks only; sums to bot clicks).
+ */
+export const SEGMENT_DIMENSION = 'segment' as const;
+export const BOT_REASON_DIMENSION = 'bot_reason' as const;

@@ -43,7 +43,11 @@ export interface ConsumerOptions {
    */
   maxBytesPerPartition?: number;
   maxBytes?: number;
-  /** How long the broker may hold a fetch waiting for data (kafkajs default 5000 ms). */
+  /**
+   * The broker holds a fetch until it has `minBytes` (kafkajs default 1) or `maxWaitTimeInMs`
+   * (default 5000) has passed: a larger minBytes trades a bounded delay for larger batches.
+   */
+  minBytes?: number;
   maxWaitTimeInMs?: number;
   /**
    * Partitions handled at the same time (default 1). Batches of one partition stay in order
@@ -62,14 +66,20 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Poison messages go to `<topic>.dlq` with the error in headers and the partition moves on.
  */
 export class EventConsumer {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
   private readonly dlqProducer: EventProducer;
   private stopping = false;
   private running = false;
 
   constructor(private readonly options: ConsumerOptions) {
     if (!options.handler === !options.batchHandler) throw new Error('EventConsumer needs exactly one of handler or batchHandler');
-    this.consumer = options.kafka.consumer({
+    this.consumer = this.createConsumer();
+    this.dlqProducer = new EventProducer(options.kafka);
+  }
+
+  private createConsumer(): Consumer {
+    const options = this.options;
+    return options.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeout ?? 30000,
       // Kafka wants heartbeats well within the session timeout.
@@ -77,9 +87,9 @@ export class EventConsumer {
       allowAutoTopicCreation: false,
       ...(options.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
       ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+      ...(options.minBytes !== undefined ? { minBytes: options.minBytes } : {}),
       ...(options.maxWaitTimeInMs !== undefined ? { maxWaitTimeInMs: options.maxWaitTimeInMs } : {}),
     });
-    this.dlqProducer = new EventProducer(options.kafka);
   }
 
   get isRunning(): boolean {
@@ -87,8 +97,34 @@ export class EventConsumer {
   }
 
   async start(): Promise<void> {
-    const { topics, fromBeginning = true, onAssigned } = this.options;
     await this.dlqProducer.connect();
+    await this.runConsumer();
+    this.running = true;
+  }
+
+  /**
+   * kafkajs restarts a consumer after retriable errors only; after a non-retriable one (e.g. the
+   * group coordinator evicted this member while the machine was starved) it stays down. Nothing
+   * was committed past what the handler finished, so a fresh consumer resumes without loss.
+   */
+  private restartAfterCrash(): void {
+    const crashed = this.consumer;
+    setTimeout(() => {
+      void (async () => {
+        await crashed.disconnect().catch(() => undefined);
+        if (this.stopping) return;
+        this.consumer = this.createConsumer();
+        await this.runConsumer();
+        this.options.logger.warn(`consumer ${this.options.groupId} restarted after a crash`);
+      })().catch((e: Error) => {
+        this.options.logger.error(`consumer ${this.options.groupId} could not restart, retrying: ${e.message}`);
+        this.restartAfterCrash();
+      });
+    }, 1000);
+  }
+
+  private async runConsumer(): Promise<void> {
+    const { topics, fromBeginning = true, onAssigned } = this.options;
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning });
     if (onAssigned) {
@@ -100,6 +136,7 @@ export class EventConsumer {
     }
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       this.options.logger.error(`consumer ${this.options.groupId} crashed: ${event.payload.error.message}`);
+      if (!event.payload.restart && !this.stopping) this.restartAfterCrash();
     });
     await this.consumer.run({
       autoCommit: false,
@@ -131,7 +168,6 @@ export class EventConsumer {
         await heartbeat();
       },
     });
-    this.running = true;
   }
 
   private async handleWithRetry(

@@ -5,8 +5,8 @@ export const SERVICE = 'analytics-projector';
 export interface ProjectorOptions {
   env: ProjectorEnv;
   /**
-   * Consumer group of the event projection. Always the service name in production; integration
-   * tests pass their own so they never share partitions with a running projector.
+   * Consumer group of the event projection: PROJECTOR_GROUP_ID (the service name by default);
+   * tests and benchmarks use their own so they never share partitions with a running projector.
    */
   groupId: string;
   /** Where the ClickHouse migration files are (default: found by `defaultMigrationsDir()`). */

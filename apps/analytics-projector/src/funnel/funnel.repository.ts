@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BreakdownDimension, CH_TABLES, ClickHouse, identifier, Sql, sql, toNumber } from '@funnel/clickhouse';
+import { BREAKDOWN_DIMENSIONS, BreakdownDimension, CH_TABLES, ClickHouse, identifier, Sql, sql, toNumber } from '@funnel/clickhouse';
 import { CLICKHOUSE } from '../core/projector-options';
 import { CampaignClicks, CampaignConversions, DimensionCount, FunnelStore } from './use-cases/get-funnel';
 
@@ -53,8 +53,8 @@ export class FunnelRepository implements FunnelStore {
     if (campaignIds.length === 0) return [];
     const rows = await this.clickhouse.query<{ campaign_id: string; dimension: string; value: string; total: string }>(sql`
       SELECT campaign_id, dimension, value, sum(clicks) AS total
-      FROM ${identifier(CH_TABLES.campaignBreakdownHourly)}
-      WHERE handle = ${handle} AND campaign_id IN (${campaignIds})
+      FROM ${identifier(CH_TABLES.campaignBreakdownDaily)}
+      WHERE handle = ${handle} AND campaign_id IN (${campaignIds}) AND dimension IN (${BREAKDOWN_DIMENSIONS})
       GROUP BY campaign_id, dimension, value`);
     return rows.map((r) => ({ campaignId: r.campaign_id, dimension: r.dimension as BreakdownDimension, value: r.value, count: toNumber(r.total) }));
   }
@@ -62,8 +62,8 @@ export class FunnelRepository implements FunnelStore {
   async handleBreakdown(handle: string): Promise<DimensionCount[]> {
     const rows = await this.clickhouse.query<{ dimension: string; value: string; total: string }>(sql`
       SELECT dimension, value, sum(clicks) AS total
-      FROM ${identifier(CH_TABLES.campaignBreakdownHourly)}
-      WHERE ${this.scope(handle, null)}
+      FROM ${identifier(CH_TABLES.campaignBreakdownDaily)}
+      WHERE ${this.scope(handle, null)} AND dimension IN (${BREAKDOWN_DIMENSIONS})
       GROUP BY dimension, value`);
     return rows.map((r) => ({ dimension: r.dimension as BreakdownDimension, value: r.value, count: toNumber(r.total) }));
   }

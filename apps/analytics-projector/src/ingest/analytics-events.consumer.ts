@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Kafka } from 'kafkajs';
 import { EventConsumer } from '@funnel/kafka';
 import { KAFKA, PROJECTOR_OPTIONS, ProjectorOptions } from '../core/projector-options';
-import { PROJECTED_TOPICS, ProjectBatch } from './use-cases/project-batch';
+import { ProjectBatch } from './use-cases/project-batch';
 
 /**
  * Consumes TOPICS.clicks and TOPICS.conversions in batches and hands each batch to ProjectBatch.
@@ -22,13 +22,22 @@ export class AnalyticsEventsConsumer implements OnApplicationBootstrap, OnApplic
     this.consumer = new EventConsumer({
       kafka,
       groupId: options.groupId,
-      topics: [...PROJECTED_TOPICS],
+      topics: [...projectBatch.topics],
       batchHandler: (messages) => this.projectBatch.execute(messages),
       onAssigned: async (_consumer, assignment) => {
         this.projectBatch.onPartitionsAssigned();
         this.logger.log(`assigned ${JSON.stringify(assignment)}`);
       },
       logger: this.logger,
+      partitionsConsumedConcurrently: options.env.PROJECTOR_PARTITIONS_CONCURRENCY,
+      sessionTimeout: options.env.PROJECTOR_SESSION_TIMEOUT_MS,
+      maxBytesPerPartition: options.env.PROJECTOR_FETCH_BYTES_PER_PARTITION,
+      maxBytes: Math.max(options.env.PROJECTOR_FETCH_BYTES_PER_PARTITION * 4, 10485760),
+      // Each batch costs one lookup and one insert (a part, two views) whatever its size, so under
+      // load the broker is asked to gather ~1 MiB first; at low traffic it answers after 100 ms,
+      // which keeps a click's way to the funnel well under the 2 s freshness budget.
+      minBytes: options.env.PROJECTOR_FETCH_MIN_BYTES,
+      maxWaitTimeInMs: options.env.PROJECTOR_FETCH_MAX_WAIT_MS,
     });
   }
 

@@ -1,13 +1,22 @@
 import { Module } from '@nestjs/common';
 import { AnalyticsEventsConsumer } from './analytics-events.consumer';
 import { RawEventsRepository } from './raw-events.repository';
-import { ProjectBatch } from './use-cases/project-batch';
+import { PROJECTOR_OPTIONS, ProjectorOptions } from '../core/projector-options';
+import { PLATFORM_TOPICS, ProjectBatch } from './use-cases/project-batch';
 
 /** Kafka events → raw ClickHouse tables (the materialized views do the rest). */
 @Module({
   providers: [
     RawEventsRepository,
-    { provide: ProjectBatch, inject: [RawEventsRepository], useFactory: (repository: RawEventsRepository) => new ProjectBatch(repository) },
+    {
+      provide: ProjectBatch,
+      inject: [RawEventsRepository, PROJECTOR_OPTIONS],
+      useFactory: (repository: RawEventsRepository, options: ProjectorOptions) =>
+        new ProjectBatch(repository, undefined, {
+          clicks: options.env.PROJECTOR_CLICKS_TOPIC || PLATFORM_TOPICS.clicks,
+          conversions: options.env.PROJECTOR_CONVERSIONS_TOPIC || PLATFORM_TOPICS.conversions,
+        }),
+    },
     AnalyticsEventsConsumer,
   ],
   exports: [AnalyticsEventsConsumer, ProjectBatch],

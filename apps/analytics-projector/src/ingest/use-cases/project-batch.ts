@@ -19,16 +19,21 @@ interface Projection<Row extends EventKey> {
   insert(store: RawEventsStore, rows: readonly Row[]): Promise<void>;
 }
 
-const PROJECTIONS: Record<string, Projection<ClickRow> | Projection<ConversionRow>> = {
-  [TOPICS.clicks]: { table: CH_TABLES.clicks, decode: decodeClick, insert: (store, rows) => store.insertClicks(rows) } satisfies Projection<ClickRow>,
-  [TOPICS.conversions]: {
-    table: CH_TABLES.conversions,
-    decode: decodeConversion,
-    insert: (store, rows) => store.insertConversions(rows),
-  } satisfies Projection<ConversionRow>,
+const clickProjection: Projection<ClickRow> = { table: CH_TABLES.clicks, decode: decodeClick, insert: (store, rows) => store.insertClicks(rows) };
+const conversionProjection: Projection<ConversionRow> = {
+  table: CH_TABLES.conversions,
+  decode: decodeConversion,
+  insert: (store, rows) => store.insertConversions(rows),
 };
 
-export const PROJECTED_TOPICS: readonly string[] = Object.keys(PROJECTIONS);
+/** Which topic feeds which raw table: the platform's topics unless a benchmark or test names its own. */
+export interface ProjectedTopics {
+  clicks: string;
+  conversions: string;
+}
+
+export const PLATFORM_TOPICS: ProjectedTopics = { clicks: TOPICS.clicks, conversions: TOPICS.conversions };
+export const PROJECTED_TOPICS: readonly string[] = [PLATFORM_TOPICS.clicks, PLATFORM_TOPICS.conversions];
 
 /**
  * Projects one batch of one partition into its raw table, exactly once:
@@ -42,14 +47,20 @@ export const PROJECTED_TOPICS: readonly string[] = Object.keys(PROJECTIONS);
  */
 export class ProjectBatch {
   private readonly guard: OffsetGuard;
+  private readonly projections: Record<string, Projection<ClickRow> | Projection<ConversionRow>>;
+  /** The topics this projection consumes. */
+  readonly topics: readonly string[];
 
   constructor(
     private readonly store: RawEventsStore,
     private readonly now: () => Date = () => new Date(),
+    topics: ProjectedTopics = PLATFORM_TOPICS,
   ) {
+    this.projections = { [topics.clicks]: clickProjection, [topics.conversions]: conversionProjection };
+    this.topics = [topics.clicks, topics.conversions];
     this.guard = new OffsetGuard({
       maxStoredOffset: (topic, partition) => {
-        const projection = PROJECTIONS[topic];
+        const projection = this.projections[topic];
         if (!projection) throw new Error(`no projection for topic ${topic}`);
         return store.maxStoredOffset(projection.table, topic, partition);
       },
@@ -64,7 +75,7 @@ export class ProjectBatch {
   async execute(messages: readonly RawMessage[]): Promise<Outcome[]> {
     if (messages.length === 0) return [];
     const { topic, partition } = messages[0];
-    const projection = PROJECTIONS[topic] as Projection<EventKey> | undefined;
+    const projection = this.projections[topic] as Projection<EventKey> | undefined;
     if (!projection) return messages.map(() => dlq(`no projection for topic ${topic}`));
 
     let highWater: bigint | null;

@@ -1,0 +1,315 @@
+/**
+ * Ingest and analytics benchmark (`npm run bench:ingest`, i.e. `node dist/bench/ingest/run.js`).
+ *
+ * Everything runs on state of its own: two private topics, a private ClickHouse database and
+ * consumer group, and the BUILT projector as a child process pointed at them (RPC off). Measures:
+ *   1. sustained ingest: clicks produced as fast as possible while the projector runs, from the
+ *      first produce until every row is queryable (and the projector's own drain rate);
+ *   2. freshness: at a moderate background load, the time from producing a click to seeing it
+ *      counted in the funnel rollup, p50/p95/max;
+ *   3. funnel query latency over >= 10M clicks generated with INSERT ... SELECT FROM
+ *      system.numbers (the materialized views fill as for real inserts), next to the same
+ *      question asked of the raw table.
+ * The database and the topics are dropped at the end.
+ *
+ * Env: BENCH_CLICKS (default 300000), BENCH_BIG_CLICKS (10000000), BENCH_FRESHNESS_RATE (2000/s),
+ * BENCH_QUERY_RUNS (50), KAFKA_BROKERS, CLICKHOUSE_URL.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CompressionTypes, Kafka, logLevel, Producer } from 'kafkajs';
+import { CH_TABLES, ClickHouse, createClickHouse, identifier, Sql, sql, toNumber } from '@funnel/clickhouse';
+import { ClickRecordedV1, createEnvelope, newEventId } from '@funnel/contracts';
+import { parseBrokers } from '@funnel/kafka';
+import { FunnelRepository } from '../../apps/analytics-projector/src/funnel/funnel.repository';
+import { GetFunnel } from '../../apps/analytics-projector/src/funnel/use-cases/get-funnel';
+import { AnalyticsRepository } from '../../apps/analytics-projector/src/analytics/analytics.repository';
+import { GetBotReasons } from '../../apps/analytics-projector/src/analytics/use-cases/get-bot-reasons';
+import { GetSegments } from '../../apps/analytics-projector/src/analytics/use-cases/get-segments';
+import { GetSeries } from '../../apps/analytics-projector/src/analytics/use-cases/get-series';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const MAIN = resolve(ROOT, 'dist/apps/analytics-projector/src/main.js');
+const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const CLICKHOUSE_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
+const CLICKS = Number(process.env.BENCH_CLICKS ?? 300000);
+const BIG = Number(process.env.BENCH_BIG_CLICKS ?? 10000000);
+const FRESHNESS_RATE = Number(process.env.BENCH_FRESHNESS_RATE ?? 2000);
+const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 50);
+const PARTITIONS = 6;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const id = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+const database = `bench_ingest_${id}`;
+const clicksTopic = `bench.ingest.${id}.clicks`;
+const conversionsTopic = `bench.ingest.${id}.conversions`;
+const groupId = `bench-ingest-${id}`;
+const handle = `bench${id}`;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const SOURCES = ['email', 'social', 'direct', 'search'];
+const COUNTRIES = ['US', 'GB', 'DE', 'FR', ''];
+const DEVICES = ['mobile', 'desktop', 'tablet'] as const;
+
+function clickMessage(campaignId: string, i: number): { key: string; value: string } {
+  const clickId = newEventId();
+  const envelope = createEnvelope<ClickRecordedV1>({
+    type: ClickRecordedV1.type,
+    version: ClickRecordedV1.version,
+    handle,
+    aggregateId: clickId,
+    payload: {
+      clickId,
+      campaignId,
+      linkSlug: 'promo',
+      visitorId: `v${i % 10000}`,
+      userAgent: 'Mozilla/5.0 (bench)',
+      referrer: '',
+      source: SOURCES[i % SOURCES.length],
+      country: COUNTRIES[i % COUNTRIES.length],
+      device: DEVICES[i % DEVICES.length],
+      isBot: i % 10 === 0,
+      botReason: i % 10 === 0 ? 'ua' : null,
+      variantId: i % 3 === 0 ? 'variant-a' : null,
+    },
+  });
+  return { key: `${handle}/${campaignId}/${i % 64}`, value: JSON.stringify(envelope) };
+}
+
+async function countClicks(clickhouse: ClickHouse, campaignPrefix: string): Promise<number> {
+  const [row] = await clickhouse.query<{ n: string }>(
+    sql`SELECT count() AS n FROM ${identifier(CH_TABLES.clicks)} WHERE handle = ${handle} AND startsWith(campaign_id, ${campaignPrefix})`,
+  );
+  return toNumber(row?.n);
+}
+
+async function produceAll(producer: Producer, messages: Array<{ key: string; value: string }>, chunk = 5000, concurrency = 4): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < messages.length) {
+      const slice = messages.slice(next, next + chunk);
+      next += chunk;
+      await producer.send({ topic: clicksTopic, messages: slice, acks: -1, compression: CompressionTypes.None });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+function startProjector(port: number): ChildProcess {
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'error',
+      KAFKA_BROKERS: BROKERS,
+      CLICKHOUSE_URL,
+      CLICKHOUSE_DATABASE: database,
+      PROJECTOR_PORT: String(port),
+      PROJECTOR_GROUP_ID: groupId,
+      PROJECTOR_CLICKS_TOPIC: clicksTopic,
+      PROJECTOR_CONVERSIONS_TOPIC: conversionsTopic,
+      PROJECTOR_SERVE_RPC: 'false',
+    },
+  });
+  return child;
+}
+
+async function waitHealthy(port: number, timeoutMs = 90000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error('the projector did not become healthy');
+}
+
+async function timeQuery(run: () => Promise<unknown>, runs: number): Promise<{ p50: number; p95: number }> {
+  await run(); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await run();
+    times.push(performance.now() - t0);
+  }
+  return { p50: percentile(times, 50), p95: percentile(times, 95) };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run the build first (npm run build)`);
+  const kafka = new Kafka({ clientId: `bench-ingest-${id}`, brokers: parseBrokers(BROKERS), logLevel: logLevel.ERROR });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [clicksTopic, conversionsTopic, `${clicksTopic}.dlq`, `${conversionsTopic}.dlq`].map((topic) => ({ topic, numPartitions: topic.endsWith('.dlq') ? 1 : PARTITIONS })),
+  });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  // Generating 10M rows with their rollups takes longer than the default 30 s request timeout.
+  const clickhouse = createClickHouse({ url: CLICKHOUSE_URL, database, requestTimeoutMs: 900000 });
+  const port = 39000 + Math.floor(Math.random() * 1000);
+  let child: ChildProcess | undefined;
+  const out: string[] = [];
+  const report = (line: string) => {
+    out.push(line);
+    console.log(line);
+  };
+
+  try {
+    // 1a. Drain: a backlog produced before the projector starts, so the projector alone is measured.
+    const backlog = Array.from({ length: CLICKS }, (_, i) => clickMessage(`drain-${i % 20}`, i));
+    let t0 = performance.now();
+    await produceAll(producer, backlog);
+    report(`producer alone: ${CLICKS} clicks in ${((performance.now() - t0) / 1000).toFixed(2)} s (${Math.round(CLICKS / ((performance.now() - t0) / 1000))}/s)`);
+    child = startProjector(port);
+    await waitHealthy(port);
+    report(`projector up (private database ${database}, topics ${clicksTopic}, ${PARTITIONS} partitions)`);
+    let first = { at: 0, n: 0 };
+    for (;;) {
+      const n = await countClicks(clickhouse, 'drain-');
+      if (n > 0 && first.at === 0) first = { at: performance.now(), n };
+      if (n >= CLICKS) break;
+      await sleep(25);
+    }
+    const drainMs = performance.now() - first.at;
+    report(`ingest (drain of a backlog): ${CLICKS - first.n} clicks queryable in ${(drainMs / 1000).toFixed(2)} s -> ${Math.round((CLICKS - first.n) / (drainMs / 1000))} clicks/s`);
+
+    // 1b. Sustained: produced as fast as possible while the projector consumes, first produce to last row queryable.
+    const messages = Array.from({ length: CLICKS }, (_, i) => clickMessage(`ingest-${i % 20}`, i));
+    t0 = performance.now();
+    await produceAll(producer, messages);
+    const produced = performance.now() - t0;
+    while ((await countClicks(clickhouse, 'ingest-')) < CLICKS) await sleep(25);
+    const total = performance.now() - t0;
+    report(`ingest (produce and project at once): ${CLICKS} clicks produced in ${(produced / 1000).toFixed(2)} s, all queryable after ${(total / 1000).toFixed(2)} s -> ${Math.round(CLICKS / (total / 1000))} clicks/s produce-to-queryable`);
+
+    // 2. Freshness at moderate load: background clicks at FRESHNESS_RATE/s, probes every 250 ms.
+    let stop = false;
+    let background = 0;
+    const load = (async () => {
+      while (!stop) {
+        const started = performance.now();
+        const batch = Array.from({ length: Math.max(1, Math.round(FRESHNESS_RATE / 10)) }, (_, i) => clickMessage(`load-${i % 10}`, background + i));
+        background += batch.length;
+        await producer.send({ topic: clicksTopic, messages: batch });
+        await sleep(Math.max(0, 100 - (performance.now() - started)));
+      }
+    })();
+    const repository = new FunnelRepository(clickhouse);
+    const latencies: number[] = [];
+    for (let probe = 0; probe < 40; probe++) {
+      const campaignId = `probe-${probe}`;
+      const sent = performance.now();
+      await producer.send({ topic: clicksTopic, messages: [clickMessage(campaignId, probe)] });
+      for (;;) {
+        const [row] = await repository.campaignClicks(handle, campaignId);
+        if (row && row.clicks > 0) break;
+        if (performance.now() - sent > 30000) throw new Error(`probe ${probe} not visible after 30 s`);
+        await sleep(10);
+      }
+      latencies.push(performance.now() - sent);
+      await sleep(250);
+    }
+    stop = true;
+    await load;
+    report(
+      `freshness at ~${FRESHNESS_RATE} clicks/s: produce -> counted in the funnel p50 ${Math.round(percentile(latencies, 50))} ms, ` +
+        `p95 ${Math.round(percentile(latencies, 95))} ms, max ${Math.round(Math.max(...latencies))} ms (${latencies.length} probes)`,
+    );
+
+    // The projector is not needed for the query part.
+    child.kill('SIGTERM');
+    await new Promise((r) => child?.once('exit', r));
+    child = undefined;
+
+    // 3. Funnel queries over BIG generated clicks (20 campaigns, 90 days), rollups vs raw.
+    const big = `${handle}big`;
+    const t1 = performance.now();
+    await clickhouse.command(sql`
+      INSERT INTO ${identifier(CH_TABLES.clicks)}
+      SELECT
+        concat('e', toString(number)) AS event_id, concat('c', toString(number)) AS click_id, ${big} AS handle,
+        concat('campaign-', toString(number % 20)) AS campaign_id, 'promo' AS link_slug,
+        toDateTime(${Math.floor(Date.UTC(2026, 0, 1) / 1000)} + intDiv(number * 7776000, ${BIG})) AS occurred_at,
+        concat('v', toString(number % 100000)) AS visitor_id,
+        ['email', 'social', 'direct', 'search'][number % 4 + 1] AS source,
+        ['US', 'GB', 'DE', 'FR', ''][number % 5 + 1] AS country,
+        ['mobile', 'desktop', 'tablet', 'bot'][number % 4 + 1] AS device,
+        toUInt8(number % 4 = 3) AS is_bot, if(number % 4 = 3, 'ua', '') AS bot_reason,
+        if(number % 3 = 0, 'variant-a', '') AS variant_id, 'Mozilla/5.0' AS user_agent, '' AS referrer,
+        'generated' AS kafka_topic, toUInt32(0) AS kafka_partition, number AS kafka_offset, now() AS inserted_at
+      FROM system.numbers LIMIT ${BIG}`);
+    report(`generated ${BIG} clicks (and their rollups) in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    const [sizes] = await clickhouse.query<{ raw: string; hourly: string; breakdown: string }>(sql`
+      SELECT
+        (SELECT count() FROM ${identifier(CH_TABLES.clicks)} WHERE handle = ${big}) AS raw,
+        (SELECT count() FROM ${identifier(CH_TABLES.campaignClicksHourly)} WHERE handle = ${big}) AS hourly,
+        (SELECT count() FROM ${identifier(CH_TABLES.campaignBreakdownDaily)} WHERE handle = ${big}) AS breakdown`);
+    report(`rows for the query handle: raw ${toNumber(sizes.raw)}, campaign_clicks_hourly ${toNumber(sizes.hourly)}, campaign_breakdown_daily ${toNumber(sizes.breakdown)}`);
+
+    const getFunnel = new GetFunnel(repository);
+    const one = await timeQuery(() => getFunnel.execute({ handle: big, campaignId: 'campaign-7' }), QUERY_RUNS);
+    const all = await timeQuery(() => getFunnel.execute({ handle: big }), QUERY_RUNS);
+    const funnel = await getFunnel.execute({ handle: big, campaignId: 'campaign-7' });
+    // The same question of the raw table: totals, bots, last click and the three breakdowns.
+    const raw = (scope: Sql) => async () => {
+      await Promise.all([
+        clickhouse.query(sql`SELECT campaign_id, count() AS clicks, sum(is_bot) AS bots, max(occurred_at) AS last FROM ${identifier(CH_TABLES.clicks)} WHERE ${scope} GROUP BY campaign_id`),
+        clickhouse.query(sql`SELECT source, count() FROM ${identifier(CH_TABLES.clicks)} WHERE ${scope} GROUP BY source`),
+        clickhouse.query(sql`SELECT country, count() FROM ${identifier(CH_TABLES.clicks)} WHERE ${scope} GROUP BY country`),
+        clickhouse.query(sql`SELECT device, count() FROM ${identifier(CH_TABLES.clicks)} WHERE ${scope} GROUP BY device`),
+      ]);
+    };
+    const rawOne = await timeQuery(raw(sql`handle = ${big} AND campaign_id = ${'campaign-7'}`), Math.min(QUERY_RUNS, 20));
+    const rawAll = await timeQuery(raw(sql`handle = ${big} AND campaign_id != ''`), Math.min(QUERY_RUNS, 20));
+    report(`funnel of one campaign (${funnel.funnel[0]?.clicks} clicks) from the rollups: p50 ${one.p50.toFixed(1)} ms, p95 ${one.p95.toFixed(1)} ms; from the raw table: p50 ${rawOne.p50.toFixed(1)} ms, p95 ${rawOne.p95.toFixed(1)} ms`);
+    report(`funnel of all 20 campaigns + aggregate (${BIG} clicks) from the rollups: p50 ${all.p50.toFixed(1)} ms, p95 ${all.p95.toFixed(1)} ms; from the raw table: p50 ${rawAll.p50.toFixed(1)} ms, p95 ${rawAll.p95.toFixed(1)} ms`);
+
+    // The other views over the same clicks, with one conversion per 50 clicks (on known clicks).
+    await clickhouse.command(sql`
+      INSERT INTO ${identifier(CH_TABLES.conversions)}
+      SELECT
+        concat('x', toString(number)) AS event_id, concat('k', toString(number)) AS conversion_id, ${big} AS handle,
+        concat('campaign-', toString(number % 20)) AS campaign_id, concat('c', toString(number)) AS click_id, '' AS order_id,
+        'purchase' AS event_type, toDecimal64(number % 10000 / 100, 4) AS value, 'USD' AS currency, '{}' AS metadata, toUInt8(0) AS test,
+        toDateTime(${Math.floor(Date.UTC(2026, 0, 1) / 1000)} + intDiv(number * 7776000, ${BIG})) AS occurred_at,
+        'generated' AS kafka_topic, toUInt32(0) AS kafka_partition, number AS kafka_offset, now() AS inserted_at
+      FROM system.numbers WHERE number % 50 = 7 LIMIT ${Math.floor(BIG / 50)}`);
+    const analytics = new AnalyticsRepository(clickhouse);
+    const segments = await timeQuery(() => new GetSegments(analytics).execute(big, 'campaign-7'), QUERY_RUNS);
+    const reasons = await timeQuery(() => new GetBotReasons(analytics).execute(big, 'campaign-7'), QUERY_RUNS);
+    const range = { from: new Date(Date.UTC(2026, 0, 1)), to: new Date(Date.UTC(2026, 2, 31)) };
+    const perDay = await timeQuery(() => new GetSeries(analytics).execute({ handle: big, granularity: 'day', timeZone: 'Europe/Paris', ...range }), QUERY_RUNS);
+    const perMonth = await timeQuery(() => new GetSeries(analytics).execute({ handle: big, campaignId: 'campaign-7', granularity: 'month', timeZone: 'America/New_York', ...range }), QUERY_RUNS);
+    report(`groupBy=segment of one campaign (500k clicks, 10k conversions joined to their clicks): p50 ${segments.p50.toFixed(1)} ms, p95 ${segments.p95.toFixed(1)} ms`);
+    report(`groupBy=botReason of one campaign: p50 ${reasons.p50.toFixed(1)} ms, p95 ${reasons.p95.toFixed(1)} ms`);
+    report(`series per day (Europe/Paris, 90 days, all campaigns): p50 ${perDay.p50.toFixed(1)} ms, p95 ${perDay.p95.toFixed(1)} ms; per month (America/New_York, one campaign): p50 ${perMonth.p50.toFixed(1)} ms, p95 ${perMonth.p95.toFixed(1)} ms`);
+  } finally {
+    if (child) {
+      child.kill('SIGKILL');
+      await new Promise((r) => child?.once('exit', r));
+    }
+    await producer.disconnect().catch(() => undefined);
+    await clickhouse.command(sql`DROP DATABASE IF EXISTS ${identifier(database)}`).catch((e: Error) => console.error(`could not drop ${database}: ${e.message}`));
+    await clickhouse.close();
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.deleteTopics({ topics: [clicksTopic, conversionsTopic, `${clicksTopic}.dlq`, `${conversionsTopic}.dlq`] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+main().catch((e: Error) => {
+  console.error(`bench:ingest failed: ${e.stack ?? e.message}`);
+  process.exit(1);
+});
