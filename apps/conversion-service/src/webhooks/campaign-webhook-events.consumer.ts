@@ -1,23 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { IsIn, Matches } from 'class-validator';
-import { CAMPAIGN_ID_PATTERN, CAMPAIGN_STATUSES, CampaignStatus, parseEnvelope, peekEventType, TOPICS } from '@funnel/contracts';
-import { ConsumedMessage, dlq, drop, EventConsumer, ok, Outcome, retry } from '@funnel/kafka';
+import { CampaignActivatedV1, CampaignPausedV1, TOPICS } from '@funnel/contracts';
+import { ConsumedMessage, EventConsumer, Outcome } from '@funnel/kafka';
 import { KAFKA } from '../infra/kafka.providers';
 import { ConversionServiceOptions, SERVICE_OPTIONS } from '../infra/service-options';
 import { EnqueueWebhookDeliveries } from './use-cases/enqueue-webhook-deliveries';
-
-/** Payload of campaign.activated v1 / campaign.paused v1 as campaign-service publishes them. */
-export class CampaignLifecyclePayload {
-  @Matches(CAMPAIGN_ID_PATTERN) campaignId!: string;
-  @IsIn(CAMPAIGN_STATUSES) previousStatus!: CampaignStatus;
-}
+import { enqueueWebhookEvent } from './webhook-event-handler';
 
 /** The campaign events subscribers can receive; every other campaign/link event is dropped here. */
-export const CAMPAIGN_WEBHOOK_EVENTS = [
-  { type: 'campaign.activated', version: 1 },
-  { type: 'campaign.paused', version: 1 },
-] as const;
+const CAMPAIGN_WEBHOOK_EVENTS = [CampaignActivatedV1, CampaignPausedV1] as const;
 
 /** campaign-events topic → webhook_deliveries rows for campaign.activated / campaign.paused. */
 @Injectable()
@@ -39,21 +30,8 @@ export class CampaignWebhookEventsConsumer implements OnApplicationBootstrap, On
     });
   }
 
-  async handle(message: ConsumedMessage): Promise<Outcome> {
-    const peeked = peekEventType(message.value);
-    if (!peeked) return dlq('not an event envelope');
-    if (!CAMPAIGN_WEBHOOK_EVENTS.some((e) => e.type === peeked.type)) return drop(`${peeked.type} is not a webhook event`);
-    // A version this code does not know is parked, not skipped: it needs an upcaster.
-    const known = CAMPAIGN_WEBHOOK_EVENTS.find((e) => e.type === peeked.type && e.version === peeked.version);
-    if (!known) return dlq(`unsupported ${peeked.type} v${peeked.version}`);
-    const parsed = parseEnvelope(message.value, { type: known.type, version: known.version, payload: CampaignLifecyclePayload });
-    if (!parsed.ok) return dlq(parsed.error);
-    try {
-      await this.enqueue.execute(parsed.envelope);
-      return ok;
-    } catch (e) {
-      return retry(`enqueueing webhook deliveries failed: ${(e as Error).message}`);
-    }
+  handle(message: ConsumedMessage): Promise<Outcome> {
+    return enqueueWebhookEvent(message, CAMPAIGN_WEBHOOK_EVENTS, this.enqueue);
   }
 
   async onApplicationBootstrap(): Promise<void> {
