@@ -38,7 +38,7 @@ describe('Prisma migrations on an empty database', () => {
     await pg.connect();
     try {
       const tables = await pg.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
-      expect(tables.rows.map((r) => r.tablename)).toEqual(['_prisma_migrations', 'campaigns', 'events', 'links', 'outbox']);
+      expect(tables.rows.map((r) => r.tablename)).toEqual(['_prisma_migrations', 'campaigns', 'events', 'links', 'outbox', 'rules', 'tokens']);
       const partial = await pg.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE indexname = 'outbox_unpublished_idx'");
       expect(partial.rows[0]?.indexdef).toMatch(/WHERE \(published_at IS NULL\)/);
     } finally {
