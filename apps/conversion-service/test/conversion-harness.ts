@@ -5,7 +5,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Consumer, Kafka } from 'kafkajs';
 import { ConversionEnv, loadConfig } from '@funnel/config';
-import { Envelope, TOPICS } from '@funnel/contracts';
+import { ClickRecordedV1, createEnvelope, Envelope, newEventId, RpcReply, RpcRequest, TOPICS } from '@funnel/contracts';
 import { createKafka, ensureTopics } from '@funnel/kafka';
 import { createThrowawayDatabase, prismaMigrateDeploy, ThrowawayDatabase } from '@funnel/persistence';
 import { getInfra, uniqueId } from '@funnel/testing';
@@ -134,4 +134,39 @@ export async function startReceiver(answer: (n: number) => number, port = 0): Pr
         server.close(() => resolve());
       }),
   };
+}
+
+/** An RPC request as the gateway sends it, from an ADMIN tester. */
+export function rpcRequest<B>(handle: string, body: B, params: Record<string, string> = {}): RpcRequest<B> {
+  return { handle, requestId: uniqueId('req-'), actor: { sub: 'tester', role: 'ADMIN' }, params, body };
+}
+
+/** The data of an ok reply; a failure fails the test with the error. */
+export function replyData<T>(reply: RpcReply<T>): T {
+  if (!reply.ok) throw new Error(`expected ok, got ${JSON.stringify(reply.error)}`);
+  return reply.data;
+}
+
+/** A valid click.recorded event of a desktop visitor from the US. */
+export function clickEvent(handle: string, campaignId: string, clickId = newEventId()): Envelope<ClickRecordedV1> {
+  return createEnvelope<ClickRecordedV1>({
+    type: ClickRecordedV1.type,
+    version: ClickRecordedV1.version,
+    handle,
+    aggregateId: clickId,
+    payload: {
+      clickId,
+      campaignId,
+      linkSlug: 'promo',
+      visitorId: 'v-1',
+      userAgent: 'Mozilla/5.0',
+      referrer: '',
+      source: 'direct',
+      country: 'US',
+      device: 'desktop',
+      isBot: false,
+      botReason: null,
+      variantId: null,
+    },
+  });
 }

@@ -3,11 +3,8 @@ import { Client } from 'pg';
 import {
   CampaignSnapshotV1,
   ClickRecordedV1,
-  createEnvelope,
   Envelope,
   newEventId,
-  RpcReply,
-  RpcRequest,
   snapshotKey,
   TOPICS,
   WebhookView,
@@ -20,7 +17,7 @@ import { ConversionsController } from '../src/conversions/conversions.controller
 import { OutboxService } from '../src/outbox/outbox.service';
 import { WebhooksController } from '../src/webhooks/webhooks.controller';
 import { verifyWebhookSignature } from '../src/webhooks/webhook-signature';
-import { collectTopic, startReceiver, startService, TestService } from './conversion-harness';
+import { clickEvent, collectTopic, replyData, rpcRequest, startReceiver, startService, TestService } from './conversion-harness';
 
 jest.setTimeout(120000);
 
@@ -52,41 +49,8 @@ describe('conversion-service (real PostgreSQL and Kafka)', () => {
     await service?.close();
   });
 
-  const request = <B>(handle: string, body: B, params: Record<string, string> = {}): RpcRequest<B> => ({
-    handle,
-    requestId: uniqueId('req-'),
-    actor: { sub: 'tester', role: 'ADMIN' },
-    params,
-    body,
-  });
-
-  function data<T>(reply: RpcReply<T>): T {
-    if (!reply.ok) throw new Error(`expected ok, got ${JSON.stringify(reply.error)}`);
-    return reply.data;
-  }
-
-  function clickEvent(handle: string, campaignId: string, clickId = newEventId()): Envelope<ClickRecordedV1> {
-    return createEnvelope<ClickRecordedV1>({
-      type: ClickRecordedV1.type,
-      version: ClickRecordedV1.version,
-      handle,
-      aggregateId: clickId,
-      payload: {
-        clickId,
-        campaignId,
-        linkSlug: 'promo',
-        visitorId: 'v-1',
-        userAgent: 'Mozilla/5.0',
-        referrer: '',
-        source: 'direct',
-        country: 'US',
-        device: 'desktop',
-        isBot: false,
-        botReason: null,
-        variantId: null,
-      },
-    });
-  }
+  const request = rpcRequest;
+  const data = replyData;
 
   async function publishClick(event: Envelope<ClickRecordedV1>): Promise<void> {
     await producer.publish(TOPICS.clicks, event.handle, event);

@@ -3,11 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import {
-  ClickRecordedV1,
   createEnvelope,
   newEventId,
-  RpcReply,
-  RpcRequest,
   TOPICS,
   WebhookDeliveryListView,
   WebhookDetailView,
@@ -17,7 +14,7 @@ import { EventProducer } from '@funnel/kafka';
 import { uniqueId, waitFor } from '@funnel/testing';
 import { ConversionsController } from '../src/conversions/conversions.controller';
 import { WebhooksController } from '../src/webhooks/webhooks.controller';
-import { ReceivedRequest, startReceiver, startService, TestReceiver, TestService } from './conversion-harness';
+import { clickEvent, ReceivedRequest, replyData, rpcRequest, startReceiver, startService, TestReceiver, TestService } from './conversion-harness';
 
 jest.setTimeout(120000);
 
@@ -60,18 +57,8 @@ describe('webhooks (real PostgreSQL and Kafka)', () => {
     await service?.close();
   });
 
-  const request = <B>(handle: string, body: B, params: Record<string, string> = {}): RpcRequest<B> => ({
-    handle,
-    requestId: uniqueId('req-'),
-    actor: { sub: 'tester', role: 'ADMIN' },
-    params,
-    body,
-  });
-
-  function data<T>(reply: RpcReply<T>): T {
-    if (!reply.ok) throw new Error(`expected ok, got ${JSON.stringify(reply.error)}`);
-    return reply.data;
-  }
+  const request = rpcRequest;
+  const data = replyData;
 
   async function receiver(answer: (n: number) => number): Promise<TestReceiver> {
     const r = await startReceiver(answer);
@@ -90,13 +77,7 @@ describe('webhooks (real PostgreSQL and Kafka)', () => {
   /** A counted conversion for `handle` (its click stored first), which fans out as conversion.recorded. */
   async function countedConversion(handle: string): Promise<string> {
     const clickId = newEventId();
-    const click = createEnvelope<ClickRecordedV1>({
-      type: ClickRecordedV1.type,
-      version: ClickRecordedV1.version,
-      handle,
-      aggregateId: clickId,
-      payload: { clickId, campaignId: 'hooked', linkSlug: 'promo', visitorId: 'v', userAgent: 'ua', referrer: '', source: 'direct', country: 'US', device: 'desktop', isBot: false, botReason: null, variantId: null },
-    });
+    const click = clickEvent(handle, 'hooked', clickId);
     await producer.publish(TOPICS.clicks, handle, click);
     await waitFor(async () => (await db.query('SELECT 1 FROM clicks WHERE click_id = $1', [clickId])).rowCount, (n) => n === 1, { what: 'click stored' });
     const view = data(await conversions.record(request(handle, { eventType: 'purchase', value: 42, currency: 'EUR', clickId })));
