@@ -12,6 +12,9 @@
  *      question asked of the raw table.
  * The database and the topics are dropped at the end.
  *
+ * Clicks reach Kafka as the redirect edge sends them: batches of CLICK_BATCH_SIZE (500) clicks,
+ * each produced as one record per campaign (clickRecords, an event batch of that campaign's clicks).
+ *
  * Env: BENCH_CLICKS (default 300000), BENCH_BIG_CLICKS (10000000), BENCH_FRESHNESS_RATE (2000/s),
  * BENCH_QUERY_RUNS (50), KAFKA_BROKERS, CLICKHOUSE_URL.
  */
@@ -28,6 +31,8 @@ import { AnalyticsRepository } from '../../apps/analytics-projector/src/analytic
 import { GetBotReasons } from '../../apps/analytics-projector/src/analytics/use-cases/get-bot-reasons';
 import { GetSegments } from '../../apps/analytics-projector/src/analytics/use-cases/get-segments';
 import { GetSeries } from '../../apps/analytics-projector/src/analytics/use-cases/get-series';
+import type { ClickMessage } from '../../apps/redirect-service/src/clicks/click-sink';
+import { clickRecords } from '../../apps/redirect-service/src/clicks/kafka-click.publisher';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const MAIN = resolve(ROOT, 'dist/apps/analytics-projector/src/main.js');
@@ -56,7 +61,7 @@ const SOURCES = ['email', 'social', 'direct', 'search'];
 const COUNTRIES = ['US', 'GB', 'DE', 'FR', ''];
 const DEVICES = ['mobile', 'desktop', 'tablet'] as const;
 
-function clickMessage(campaignId: string, i: number): { key: string; value: string } {
+function clickMessage(campaignId: string, i: number): ClickMessage {
   const clickId = newEventId();
   const envelope = createEnvelope<ClickRecordedV1>({
     type: ClickRecordedV1.type,
@@ -75,10 +80,13 @@ function clickMessage(campaignId: string, i: number): { key: string; value: stri
       device: DEVICES[i % DEVICES.length],
       isBot: i % 10 === 0,
       botReason: i % 10 === 0 ? 'ua' : null,
+      browser: 'Mobile Safari',
+      os: 'iOS',
       variantId: i % 3 === 0 ? 'variant-a' : null,
     },
   });
-  return { key: `${handle}/${campaignId}/${i % 64}`, value: JSON.stringify(envelope) };
+  // The edge's key: one campaign's clicks share a partition.
+  return { key: `${handle}/${campaignId}`, envelope };
 }
 
 async function countClicks(clickhouse: ClickHouse, campaignPrefix: string): Promise<number> {
@@ -88,13 +96,21 @@ async function countClicks(clickhouse: ClickHouse, campaignPrefix: string): Prom
   return toNumber(row?.n);
 }
 
-async function produceAll(producer: Producer, messages: Array<{ key: string; value: string }>, chunk = 5000, concurrency = 4): Promise<void> {
+/** The edge's default batch (CLICK_BATCH_SIZE): what one of its produces carries at full load. */
+const EDGE_BATCH = 500;
+
+async function send(producer: Producer, clicks: readonly ClickMessage[]): Promise<void> {
+  await producer.send({ topic: clicksTopic, messages: clickRecords(clicks), acks: -1, compression: CompressionTypes.None });
+}
+
+/** Produces the clicks in edge-sized batches, `concurrency` produces in flight (several edges). */
+async function produceAll(producer: Producer, clicks: readonly ClickMessage[], chunk = EDGE_BATCH, concurrency = 8): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < messages.length) {
-      const slice = messages.slice(next, next + chunk);
+    while (next < clicks.length) {
+      const slice = clicks.slice(next, next + chunk);
       next += chunk;
-      await producer.send({ topic: clicksTopic, messages: slice, acks: -1, compression: CompressionTypes.None });
+      await send(producer, slice);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -202,7 +218,7 @@ async function main(): Promise<void> {
         const started = performance.now();
         const batch = Array.from({ length: Math.max(1, Math.round(FRESHNESS_RATE / 10)) }, (_, i) => clickMessage(`load-${i % 10}`, background + i));
         background += batch.length;
-        await producer.send({ topic: clicksTopic, messages: batch });
+        await send(producer, batch);
         await sleep(Math.max(0, 100 - (performance.now() - started)));
       }
     })();
@@ -211,7 +227,7 @@ async function main(): Promise<void> {
     for (let probe = 0; probe < 40; probe++) {
       const campaignId = `probe-${probe}`;
       const sent = performance.now();
-      await producer.send({ topic: clicksTopic, messages: [clickMessage(campaignId, probe)] });
+      await send(producer, [clickMessage(campaignId, probe)]);
       for (;;) {
         const [row] = await repository.campaignClicks(handle, campaignId);
         if (row && row.clicks > 0) break;
@@ -248,7 +264,8 @@ async function main(): Promise<void> {
         ['mobile', 'desktop', 'tablet', 'bot'][number % 4 + 1] AS device,
         toUInt8(number % 4 = 3) AS is_bot, if(number % 4 = 3, 'ua', '') AS bot_reason,
         if(number % 3 = 0, 'variant-a', '') AS variant_id, 'Mozilla/5.0' AS user_agent, '' AS referrer,
-        'generated' AS kafka_topic, toUInt32(0) AS kafka_partition, number AS kafka_offset, now() AS inserted_at
+        'generated' AS kafka_topic, toUInt32(0) AS kafka_partition, number AS kafka_offset, now() AS inserted_at,
+        ['Mobile Safari', 'Chrome', 'Firefox'][number % 3 + 1] AS browser, ['iOS', 'Windows', 'Android'][number % 3 + 1] AS os
       FROM system.numbers LIMIT ${BIG}`);
     report(`generated ${BIG} clicks (and their rollups) in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
     const [sizes] = await clickhouse.query<{ raw: string; hourly: string; breakdown: string }>(sql`
@@ -277,6 +294,8 @@ async function main(): Promise<void> {
     report(`funnel of all 20 campaigns + aggregate (${BIG} clicks) from the rollups: p50 ${all.p50.toFixed(1)} ms, p95 ${all.p95.toFixed(1)} ms; from the raw table: p50 ${rawAll.p50.toFixed(1)} ms, p95 ${rawAll.p95.toFixed(1)} ms`);
 
     // The other views over the same clicks, with one conversion per 50 clicks (on known clicks).
+    // Each carries its click's variant, as the projector stores conversion.recorded's clickVariantId,
+    // so the conversion rollups (segments included) fill through their views.
     await clickhouse.command(sql`
       INSERT INTO ${identifier(CH_TABLES.conversions)}
       SELECT
@@ -284,7 +303,8 @@ async function main(): Promise<void> {
         concat('campaign-', toString(number % 20)) AS campaign_id, concat('c', toString(number)) AS click_id, '' AS order_id,
         'purchase' AS event_type, toDecimal64(number % 10000 / 100, 4) AS value, 'USD' AS currency, '{}' AS metadata, toUInt8(0) AS test,
         toDateTime(${Math.floor(Date.UTC(2026, 0, 1) / 1000)} + intDiv(number * 7776000, ${BIG})) AS occurred_at,
-        'generated' AS kafka_topic, toUInt32(0) AS kafka_partition, number AS kafka_offset, now() AS inserted_at
+        'generated' AS kafka_topic, toUInt32(0) AS kafka_partition, number AS kafka_offset, now() AS inserted_at,
+        if(number % 3 = 0, 'variant-a', '') AS click_variant_id, toUInt8(1) AS click_variant_known
       FROM system.numbers WHERE number % 50 = 7 LIMIT ${Math.floor(BIG / 50)}`);
     const analytics = new AnalyticsRepository(clickhouse);
     const segments = await timeQuery(() => new GetSegments(analytics).execute(big, 'campaign-7'), QUERY_RUNS);
@@ -292,7 +312,8 @@ async function main(): Promise<void> {
     const range = { from: new Date(Date.UTC(2026, 0, 1)), to: new Date(Date.UTC(2026, 2, 31)) };
     const perDay = await timeQuery(() => new GetSeries(analytics).execute({ handle: big, granularity: 'day', timeZone: 'Europe/Paris', ...range }), QUERY_RUNS);
     const perMonth = await timeQuery(() => new GetSeries(analytics).execute({ handle: big, campaignId: 'campaign-7', granularity: 'month', timeZone: 'America/New_York', ...range }), QUERY_RUNS);
-    report(`groupBy=segment of one campaign (500k clicks, 10k conversions joined to their clicks): p50 ${segments.p50.toFixed(1)} ms, p95 ${segments.p95.toFixed(1)} ms`);
+    // Conversions fall on numbers 7 mod 50, i.e. campaigns 7 and 17: half of them are campaign-7's.
+    report(`groupBy=segment of one campaign (${BIG / 20} clicks, ${Math.floor(BIG / 100)} conversions, both from their rollups): p50 ${segments.p50.toFixed(1)} ms, p95 ${segments.p95.toFixed(1)} ms`);
     report(`groupBy=botReason of one campaign: p50 ${reasons.p50.toFixed(1)} ms, p95 ${reasons.p95.toFixed(1)} ms`);
     report(`series per day (Europe/Paris, 90 days, all campaigns): p50 ${perDay.p50.toFixed(1)} ms, p95 ${perDay.p95.toFixed(1)} ms; per month (America/New_York, one campaign): p50 ${perMonth.p50.toFixed(1)} ms, p95 ${perMonth.p95.toFixed(1)} ms`);
   } finally {

@@ -10,9 +10,11 @@
 // The two peak measurements are interleaved (bare, edge, bare, edge... in BENCH_ROUNDS rounds
 // adding up to BENCH_SECONDS each), so a load change elsewhere on the machine weighs on both
 // alike rather than on whichever ran second. Throughput = requests / seconds over all rounds;
-// p50/p99 = the median of the rounds' values.
+// p50/p99 = the median of the rounds' values. Half of peak is then offered at a constant rate by
+// an open-loop client (see `paced`), to the edge and, for reference, to the bare handler.
 //
-// Env: KAFKA_BROKERS (127.0.0.1:9092), BENCH_SECONDS (10), BENCH_ROUNDS (5), BENCH_CONNECTIONS (50).
+// Env: KAFKA_BROKERS (127.0.0.1:9092), BENCH_SECONDS (10), BENCH_ROUNDS (5), BENCH_CONNECTIONS (50),
+// BENCH_EDGE_NODE_ARGS (extra node flags for the edge, e.g. "--cpu-prof --cpu-prof-dir=prof").
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const { spawn } = require('node:child_process');
 const { mkdtempSync, rmSync, existsSync } = require('node:fs');
@@ -85,22 +87,77 @@ function run(url, extra = {}) {
   });
 }
 
-/** CPU seconds (user + system) a child has used so far, from /proc (Linux); null elsewhere. */
+/**
+ * Open-loop load at a constant rate: requests leave on a fixed schedule (every millisecond, the
+ * ones due by then) over up to CONNECTIONS keep-alive sockets, whatever the server's answers,
+ * and each latency runs from the request's SCHEDULED start, so a stall counts for every request
+ * it delays (no coordinated omission, as wrk2 measures). autocannon's own rate limit sends each
+ * connection's quota for a second in one burst at the start of the second, i.e. full peak load
+ * for part of every second: that measures the peak again, not half of it.
+ */
+function paced(url, rate, seconds) {
+  const http = require('node:http');
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const latencies = [];
+  let errors = 0;
+  let sent = 0;
+  const total = Math.round(rate * seconds);
+  const start = performance.now();
+  return new Promise((done) => {
+    let answered = 0;
+    const finish = () => {
+      if (++answered < total) return;
+      agent.destroy();
+      const sorted = latencies.sort((a, b) => a - b);
+      const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+      done({
+        requests: { total: answered },
+        duration: (performance.now() - start) / 1000,
+        latency: { p50: Number(at(0.5).toFixed(1)), p99: Number(at(0.99).toFixed(1)) },
+        errors,
+        timeouts: 0,
+        non2xx: 0,
+      });
+    };
+    const send = (scheduled) => {
+      const req = http.request(url, { agent, headers: { 'user-agent': UA, 'cf-ipcountry': 'US' } }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode !== 302) errors++;
+          latencies.push(performance.now() - scheduled);
+          finish();
+        });
+      });
+      req.on('error', () => {
+        errors++;
+        finish();
+      });
+      req.end();
+    };
+    const timer = setInterval(() => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+      while (sent < due) send(start + (sent++ / rate) * 1000);
+      if (sent >= total) clearInterval(timer);
+    }, 1);
+  });
+}
+
+/** CPU seconds (user, system) a child has used so far, from /proc (Linux); null elsewhere. */
 function cpuSeconds(child) {
   try {
     const fields = require('node:fs').readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 }; // utime, stime in clock ticks (USER_HZ = 100)
   } catch {
     return null;
   }
 }
 
-/** Runs autocannon and notes how much CPU the server spent on it (contention on a shared machine does not change this). */
-async function measured(child, url, extra) {
+/** Runs the load (autocannon unless given) and notes how much CPU the server spent on it. */
+async function measured(child, url, extra, load = run) {
   const before = cpuSeconds(child);
-  const result = await run(url, extra);
+  const result = await load(url, extra);
   const after = cpuSeconds(child);
-  result.serverCpu = before === null || after === null ? null : after - before;
+  result.serverCpu = before === null || after === null ? null : { user: after.user - before.user, system: after.system - before.system };
   return result;
 }
 
@@ -115,7 +172,8 @@ function summary(...results) {
     p50: median(results.map((r) => r.latency.p50)),
     p99: median(results.map((r) => r.latency.p99)),
     errors: results.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx - (r['3xx'] ?? 0), 0),
-    cpuMicrosPerRequest: results.every((r) => r.serverCpu !== null) ? (results.reduce((n, r) => n + r.serverCpu, 0) / requests) * 1e6 : null,
+    cpuMicrosPerRequest: results.every((r) => r.serverCpu !== null) ? (results.reduce((n, r) => n + r.serverCpu.user + r.serverCpu.system, 0) / requests) * 1e6 : null,
+    systemMicrosPerRequest: results.every((r) => r.serverCpu !== null) ? (results.reduce((n, r) => n + r.serverCpu.system, 0) / requests) * 1e6 : null,
   };
 }
 
@@ -148,7 +206,7 @@ async function main() {
     app.get('/:handle/:slug', (request, reply) => reply.code(302).header('location', 'https://shop.example.com/landing?ref=bench').send());
     app.listen({ port: ${barePort}, host: '127.0.0.1' });`;
   const bare = startChild('bare fastify', ['-e', bareScript], {});
-  const edge = startChild('redirect-service', [MAIN], {
+  const edge = startChild('redirect-service', [...(process.env.BENCH_EDGE_NODE_ARGS || '').split(' ').filter(Boolean), MAIN], {
     REDIRECT_PORT: String(edgePort),
     KAFKA_BROKERS: BROKERS,
     CLICKS_TOPIC: BENCH_TOPIC,
@@ -174,16 +232,17 @@ async function main() {
     const bareResult = summary(...bareRuns);
     const edgeResult = summary(...edgeRuns);
     const halfRate = Math.floor(edgeResult.rps / 2);
-    const halfResult = summary(await measured(edge, `http://127.0.0.1:${edgePort}${path}`, { overallRate: halfRate }));
+    const atRate = (url) => paced(url, halfRate, SECONDS);
+    const halfResult = summary(await measured(edge, `http://127.0.0.1:${edgePort}${path}`, {}, atRate));
     // For reference: what the machine itself allows (the bare handler at the same offered rate).
-    const bareHalfResult = summary(await measured(bare, `http://127.0.0.1:${barePort}${path}`, { overallRate: halfRate }));
+    const bareHalfResult = summary(await measured(bare, `http://127.0.0.1:${barePort}${path}`, {}, atRate));
 
     const ratio = edgeResult.rps / bareResult.rps;
-    const row = (name, r) => `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   non-302/errors ${r.errors}   server CPU ${r.cpuMicrosPerRequest === null ? '?' : r.cpuMicrosPerRequest.toFixed(0)} µs/req`;
+    const row = (name, r) => `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   non-302/errors ${r.errors}   server CPU ${r.cpuMicrosPerRequest === null ? '?' : `${r.cpuMicrosPerRequest.toFixed(0)} µs/req (kernel ${r.systemMicrosPerRequest.toFixed(0)})`}`;
     console.log(`\nredirect bench: ${CONNECTIONS} connections, ${SECONDS} s each (peaks interleaved in ${ROUNDS} rounds)\n`);
     console.log(row('bare Fastify 302', bareResult));
     console.log(row('redirect-service with tracking', edgeResult));
-    console.log(row(`redirect at half peak (${halfRate}/s)`, halfResult));
+    console.log(row(`redirect at half peak (${halfRate}/s, paced)`, halfResult));
     console.log(row(`bare at the same rate (reference)`, bareHalfResult));
     console.log(`\nratio (tracked / bare): ${ratio.toFixed(2)}  (target >= 0.70)  ${ratio >= 0.7 ? 'OK' : 'BELOW TARGET'}`);
     if (bareResult.cpuMicrosPerRequest && edgeResult.cpuMicrosPerRequest) {

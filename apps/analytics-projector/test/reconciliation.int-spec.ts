@@ -13,9 +13,10 @@ const SEED = 20260225;
 
 /**
  * Seeded random traffic (clicks across campaigns, countries, devices, sources, variants and bots;
- * conversions with 4-decimal revenue, test ones, unattributed ones, ones on unknown clicks; 5% of
- * all messages delivered twice) goes through the real topics into a projector of its own; every
- * figure of every analytics view is then compared exactly with what the test computes itself.
+ * conversions with 4-decimal revenue carrying their click's variant, test ones, unattributed ones,
+ * ones on unknown clicks, ones whose event leaves the variant out; 5% of all messages delivered
+ * twice) goes through the real topics into a projector of its own; every figure of every analytics
+ * view is then compared exactly with what the test computes itself.
  */
 describe('analytics reconciliation (seeded traffic, every view)', () => {
   let bed: ProjectorBed;
@@ -48,13 +49,20 @@ describe('analytics reconciliation (seeded traffic, every view)', () => {
     await waitFor(() => count(CH_TABLES.conversions), (n) => n >= traffic.conversions.length, { timeoutMs: 60000, what: 'all conversions stored' });
     // 18.16 makes a raw part visible before the parts its views write for the same insert.
     const rolledUp = async () => {
-      const [row] = await bed.clickhouse.query<{ hourly: string; daily: string }>(sql`
+      const [row] = await bed.clickhouse.query<{ hourly: string; daily: string; conversions: string; segments: string }>(sql`
         SELECT
           (SELECT countMerge(clicks) FROM ${identifier(CH_TABLES.campaignClicksHourly)} WHERE handle = ${traffic.handle}) AS hourly,
-          (SELECT sum(clicks) FROM ${identifier(CH_TABLES.campaignBreakdownDaily)} WHERE handle = ${traffic.handle} AND dimension = 'device') AS daily`);
-      return [toNumber(row.hourly), toNumber(row.daily)];
+          (SELECT sum(clicks) FROM ${identifier(CH_TABLES.campaignBreakdownDaily)} WHERE handle = ${traffic.handle} AND dimension = 'device') AS daily,
+          (SELECT sum(conversions) FROM ${identifier(CH_TABLES.campaignConversionsHourly)} WHERE handle = ${traffic.handle}) AS conversions,
+          (SELECT sum(conversions) FROM ${identifier(CH_TABLES.campaignSegmentConversionsDaily)} WHERE handle = ${traffic.handle}) AS segments`);
+      return [row.hourly, row.daily, row.conversions, row.segments].map(toNumber);
     };
-    await waitFor(rolledUp, ([hourly, daily]) => hourly >= traffic.clicks.length && daily >= traffic.clicks.length, { timeoutMs: 30000, what: 'every click rolled up' });
+    const counted = traffic.conversions.filter((c) => c.counted).length;
+    await waitFor(
+      rolledUp,
+      ([hourly, daily, conversions, segments]) => hourly >= traffic.clicks.length && daily >= traffic.clicks.length && conversions >= counted && segments >= counted,
+      { timeoutMs: 30000, what: 'every click and counted conversion rolled up' },
+    );
   }, 120000);
 
   afterAll(async () => {
@@ -85,6 +93,9 @@ describe('analytics reconciliation (seeded traffic, every view)', () => {
   });
 
   it('reports segments and bot reasons of every campaign exactly', async () => {
+    // The traffic puts conversions in every kind of segment: variants, default and unknown.
+    const converting = traffic.campaigns.flatMap((id) => expectedSegments(traffic, id).segments.filter((s) => s.conversions > 0).map((s) => s.segment));
+    expect([...new Set(converting)].sort()).toEqual(['default', 'geo-eu', 'mobile-optimized', 'unknown']);
     const analytics = app.get(AnalyticsController);
     for (const campaignId of traffic.campaigns) {
       expect(data(await analytics.groupBy(request({ groupBy: 'segment', campaignId })))).toEqual(expectedSegments(traffic, campaignId));

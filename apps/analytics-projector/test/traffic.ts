@@ -109,11 +109,16 @@ export function generateTraffic(options: TrafficOptions): Traffic {
 
     const roll = rand();
     if (campaignId !== '' && roll < 0.1) {
-      const kind = roll < 0.008 ? 'tested' : roll < 0.012 ? 'flagged' : roll < 0.018 ? 'unknown-click' : 'recorded';
+      // 'unknown-click' names a click never recorded; 'legacy' is a counted conversion whose event
+      // does not say its click's variant (an emitter older than clickVariantId).
+      const kind = roll < 0.008 ? 'tested' : roll < 0.012 ? 'flagged' : roll < 0.018 ? 'unknown-click' : roll < 0.022 ? 'legacy' : 'recorded';
       const convAt = Math.min(at + Math.floor(rand() * 3600) * 1000, toMs);
       const units = BigInt(Math.floor(rand() * 5_000_000)); // up to 500.0000, 4 decimals
       const conversionId = seededUuid(rand, convAt);
-      const conversion = createEnvelope({
+      // As the conversion-service does: the credited click's variant (null without one) when it
+      // credits a click it knows; a test conversion credits none.
+      const carriesVariant = kind === 'recorded' || kind === 'flagged';
+      const conversion = createEnvelope<ConversionRecordedV1 | ConversionTestedV1>({
         type: kind === 'tested' ? ConversionTestedV1.type : ConversionRecordedV1.type,
         version: 1,
         handle,
@@ -129,10 +134,11 @@ export function generateTraffic(options: TrafficOptions): Traffic {
           currency: 'USD',
           metadata: {},
           test: kind === 'tested' || kind === 'flagged',
+          ...(carriesVariant ? { clickVariantId: envelope.payload.variantId } : {}),
         },
       });
       conversion.eventId = seededUuid(rand, convAt);
-      conversions.push({ envelope: conversion, at: convAt, units, counted: kind === 'recorded' || kind === 'unknown-click' });
+      conversions.push({ envelope: conversion, at: convAt, units, counted: kind === 'recorded' || kind === 'unknown-click' || kind === 'legacy' });
     } else if (campaignId === '' && roll < 0.05) {
       // A conversion attributed to no campaign: never counted.
       const conversionId = seededUuid(rand, at);
@@ -227,19 +233,21 @@ export function expectedAggregate(traffic: Traffic) {
   return { aggregate: { campaignId: null, ...funnelOf(clicksIn(traffic, null), countedIn(traffic, null)) }, funnel };
 }
 
+/**
+ * A click's segment is its variant ('default' without one); a counted conversion's is the variant
+ * its event gives for the credited click (`clickVariantId`), 'unknown' when the event leaves it out.
+ */
 export function expectedSegments(traffic: Traffic, campaignId: string) {
   const segments = new Map<string, Tally>();
   const of = (name: string) => segments.get(name) ?? segments.set(name, tally()).get(name)!;
-  const variantOfClick = new Map<string, string>();
   for (const c of clicksIn(traffic, campaignId)) {
-    const name = c.envelope.payload.variantId ?? 'default';
-    variantOfClick.set(c.envelope.payload.clickId, name);
-    const s = of(name);
+    const s = of(c.envelope.payload.variantId ?? 'default');
     s.clicks++;
     if (c.envelope.payload.isBot) s.bots++;
   }
   for (const c of countedIn(traffic, campaignId)) {
-    const s = of(variantOfClick.get(c.envelope.payload.clickId ?? '') ?? 'unknown');
+    const variant = c.envelope.payload.clickVariantId;
+    const s = of(variant === undefined ? 'unknown' : (variant ?? 'default'));
     s.conversions++;
     s.units += c.units;
   }

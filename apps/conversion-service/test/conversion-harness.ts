@@ -147,8 +147,8 @@ export function replyData<T>(reply: RpcReply<T>): T {
   return reply.data;
 }
 
-/** A valid click.recorded event of a desktop visitor from the US. */
-export function clickEvent(handle: string, campaignId: string, clickId = newEventId()): Envelope<ClickRecordedV1> {
+/** A valid click.recorded event of a desktop visitor from the US, served `variantId` (none by default). */
+export function clickEvent(handle: string, campaignId: string, clickId = newEventId(), variantId: string | null = null): Envelope<ClickRecordedV1> {
   return createEnvelope<ClickRecordedV1>({
     type: ClickRecordedV1.type,
     version: ClickRecordedV1.version,
@@ -166,7 +166,7 @@ export function clickEvent(handle: string, campaignId: string, clickId = newEven
       device: 'desktop',
       isBot: false,
       botReason: null,
-      variantId: null,
+      variantId,
     },
   });
 }

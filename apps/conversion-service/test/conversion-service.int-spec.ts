@@ -78,18 +78,22 @@ describe('conversion-service (real PostgreSQL and Kafka)', () => {
 
   it('stores a published click in its clicks table, past a poison message, once per click', async () => {
     const handle = uniqueId('h');
-    const event = clickEvent(handle, 'spring-launch');
+    const event = clickEvent(handle, 'spring-launch', newEventId(), 'variant-a');
     await producer.send(TOPICS.clicks, [{ key: handle, value: '{not json' }]);
     await publishClick(event);
     await publishClick(event); // redelivery
     await clickStored(event.payload.clickId);
-    const { rows } = await db.query('SELECT handle, campaign_id, visitor_id, is_bot, occurred_at FROM clicks WHERE click_id = $1', [event.payload.clickId]);
-    expect(rows).toEqual([{ handle, campaign_id: 'spring-launch', visitor_id: 'v-1', is_bot: false, occurred_at: new Date(event.occurredAt) }]);
+    const { rows } = await db.query('SELECT handle, campaign_id, visitor_id, is_bot, occurred_at, variant_id, variant_known FROM clicks WHERE click_id = $1', [
+      event.payload.clickId,
+    ]);
+    expect(rows).toEqual([
+      { handle, campaign_id: 'spring-launch', visitor_id: 'v-1', is_bot: false, occurred_at: new Date(event.occurredAt), variant_id: 'variant-a', variant_known: true },
+    ]);
   });
 
-  it('counts a conversion of a known click and emits conversion.recorded; a repeated orderId is a duplicate with no event', async () => {
+  it('counts a conversion of a known click and emits conversion.recorded with its variant; a repeated orderId is a duplicate with no event', async () => {
     const handle = uniqueId('h');
-    const click = clickEvent(handle, 'spring-launch');
+    const click = clickEvent(handle, 'spring-launch', newEventId(), 'variant-a');
     await publishClick(click);
     await clickStored(click.payload.clickId);
 
@@ -97,7 +101,7 @@ describe('conversion-service (real PostgreSQL and Kafka)', () => {
     expect(first).toMatchObject({ handle, status: 'counted', campaignId: 'spring-launch', clickId: click.payload.clickId, orderId: 'order-1', value: 99.99, currency: 'USD', test: false, metadata: { items: 3 } });
     const [event] = await waitFor(async () => eventsFor(first.conversionId), (e) => e.length === 1, { what: 'conversion.recorded' });
     expect(event).toMatchObject({ type: 'conversion.recorded', version: 1, handle, aggregateId: first.conversionId });
-    expect(event.payload).toMatchObject({ conversionId: first.conversionId, campaignId: 'spring-launch', orderId: 'order-1', value: 99.99, test: false });
+    expect(event.payload).toMatchObject({ conversionId: first.conversionId, campaignId: 'spring-launch', orderId: 'order-1', value: 99.99, test: false, clickVariantId: 'variant-a' });
 
     const second = data(await controller.record(request(handle, sale({ clickId: click.payload.clickId, orderId: 'order-1' }))));
     expect(second.status).toBe('duplicate');
@@ -129,7 +133,7 @@ describe('conversion-service (real PostgreSQL and Kafka)', () => {
 
   it('stores a conversion whose click is not known yet as unattributed, and counts it when the click arrives', async () => {
     const handle = uniqueId('h');
-    const click = clickEvent(handle, 'late-campaign');
+    const click = clickEvent(handle, 'late-campaign', newEventId(), 'variant-late');
     const early = data(await controller.record(request(handle, sale({ clickId: click.payload.clickId, orderId: 'late-1' }))));
     expect(early).toMatchObject({ status: 'unattributed', campaignId: null, clickId: click.payload.clickId });
     const noClick = data(await controller.record(request(handle, sale())));
@@ -140,7 +144,7 @@ describe('conversion-service (real PostgreSQL and Kafka)', () => {
     await publishClick(click);
     await publishClick(click); // a redelivered click attributes nothing twice
     const [event] = await waitFor(async () => eventsFor(early.conversionId), (e) => e.length >= 1, { what: 'late conversion.recorded' });
-    expect(event.payload).toMatchObject({ campaignId: 'late-campaign', clickId: click.payload.clickId, orderId: 'late-1' });
+    expect(event.payload).toMatchObject({ campaignId: 'late-campaign', clickId: click.payload.clickId, orderId: 'late-1', clickVariantId: 'variant-late' });
     expect(event.occurredAt).toBe(early.createdAt);
     await settle();
     expect(eventsFor(early.conversionId)).toHaveLength(1);
@@ -162,7 +166,22 @@ describe('conversion-service (real PostgreSQL and Kafka)', () => {
     expect(await service.app.get(AttributionSweeper).sweep()).toBe(1);
     expect(await service.app.get(AttributionSweeper).sweep()).toBe(0);
     const [event] = await waitFor(async () => eventsFor(conversionId), (e) => e.length === 1, { what: 'swept conversion.recorded' });
-    expect(event.payload).toMatchObject({ campaignId: 'raced', clickId });
+    // The click had no variant (variant_id NULL, variant_known by default): null, not left out.
+    expect(event.payload).toMatchObject({ campaignId: 'raced', clickId, clickVariantId: null });
+  });
+
+  it('leaves clickVariantId out when the credited click was stored before variants were kept', async () => {
+    const handle = uniqueId('h');
+    const clickId = newEventId();
+    await db.query(
+      `INSERT INTO clicks (click_id, handle, campaign_id, visitor_id, occurred_at, is_bot, variant_known) VALUES ($1, $2, 'legacy', 'v', now(), false, false)`,
+      [clickId, handle],
+    );
+    const view = data(await controller.record(request(handle, sale({ clickId }))));
+    expect(view).toMatchObject({ status: 'counted', campaignId: 'legacy' });
+    const [event] = await waitFor(async () => eventsFor(view.conversionId), (e) => e.length === 1, { what: 'conversion.recorded' });
+    expect(event.payload).toMatchObject({ campaignId: 'legacy', clickId });
+    expect(event.payload).not.toHaveProperty('clickVariantId');
   });
 
   it("never attributes to another handle's click", async () => {
@@ -238,14 +257,15 @@ describe('conversion-service (real PostgreSQL and Kafka)', () => {
       );
     }
 
-    async function clickRow(handle: string, campaignId: string, visitorId: string, daysAgo: number): Promise<string> {
+    async function clickRow(handle: string, campaignId: string, visitorId: string, daysAgo: number, variantId: string | null = null): Promise<string> {
       const clickId = newEventId();
-      await db.query(`INSERT INTO clicks (click_id, handle, campaign_id, visitor_id, occurred_at, is_bot) VALUES ($1, $2, $3, $4, $5, false)`, [
+      await db.query(`INSERT INTO clicks (click_id, handle, campaign_id, visitor_id, occurred_at, is_bot, variant_id) VALUES ($1, $2, $3, $4, $5, false, $6)`, [
         clickId,
         handle,
         campaignId,
         visitorId,
         new Date(Date.now() - daysAgo * DAY),
+        variantId,
       ]);
       return clickId;
     }
@@ -281,12 +301,18 @@ describe('conversion-service (real PostgreSQL and Kafka)', () => {
       const handle = uniqueId('h');
       await campaignRow(handle, 'last-wins');
       await campaignRow(handle, 'first-wins', { model: 'FIRST_CLICK' });
-      await clickRow(handle, 'last-wins', 'v-a', 5);
-      const lastA = await clickRow(handle, 'last-wins', 'v-a', 1);
-      const firstB = await clickRow(handle, 'first-wins', 'v-b', 5);
-      await clickRow(handle, 'first-wins', 'v-b', 1);
-      expect(data(await controller.record(request(handle, sale({ visitorId: 'v-a' }))))).toMatchObject({ status: 'counted', clickId: lastA });
-      expect(data(await controller.record(request(handle, sale({ visitorId: 'v-b' }))))).toMatchObject({ status: 'counted', clickId: firstB });
+      await clickRow(handle, 'last-wins', 'v-a', 5, 'earlier');
+      const lastA = await clickRow(handle, 'last-wins', 'v-a', 1, 'later');
+      const firstB = await clickRow(handle, 'first-wins', 'v-b', 5, 'earlier');
+      await clickRow(handle, 'first-wins', 'v-b', 1, 'later');
+      const a = data(await controller.record(request(handle, sale({ visitorId: 'v-a' }))));
+      const b = data(await controller.record(request(handle, sale({ visitorId: 'v-b' }))));
+      expect(a).toMatchObject({ status: 'counted', clickId: lastA });
+      expect(b).toMatchObject({ status: 'counted', clickId: firstB });
+      // The events carry the variant of the click each model credited.
+      const [eventA] = await waitFor(async () => eventsFor(a.conversionId), (e) => e.length === 1, { what: 'last-click conversion.recorded' });
+      const [eventB] = await waitFor(async () => eventsFor(b.conversionId), (e) => e.length === 1, { what: 'first-click conversion.recorded' });
+      expect([eventA.payload.clickVariantId, eventB.payload.clickVariantId]).toEqual(['later', 'earlier']);
     });
 
     it('credits, by the sweep, a visitor-only conversion whose click was stored after it', async () => {
@@ -294,10 +320,10 @@ describe('conversion-service (real PostgreSQL and Kafka)', () => {
       await campaignRow(handle, 'late-visitor');
       const view = data(await controller.record(request(handle, sale({ visitorId: 'v-late' }))));
       expect(view).toMatchObject({ status: 'unattributed', statusReason: 'no_click_for_visitor' });
-      const clickId = await clickRow(handle, 'late-visitor', 'v-late', 0.01); // clicked before converting, stored after
+      const clickId = await clickRow(handle, 'late-visitor', 'v-late', 0.01, 'variant-v'); // clicked before converting, stored after
       await service.app.get(AttributionSweeper).sweep(); // (the periodic sweep may have been first: the event is what counts)
       const [event] = await waitFor(async () => eventsFor(view.conversionId), (e) => e.length === 1, { what: 'late visitor conversion.recorded' });
-      expect(event.payload).toMatchObject({ campaignId: 'late-visitor', clickId });
+      expect(event.payload).toMatchObject({ campaignId: 'late-visitor', clickId, clickVariantId: 'variant-v' });
       const { rows } = await db.query('SELECT status::text, status_reason, click_id FROM conversions WHERE conversion_id = $1', [view.conversionId]);
       expect(rows).toEqual([{ status: 'counted', status_reason: null, click_id: clickId }]);
     });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { Consumer, Kafka } from 'kafkajs';
-import { CONTEXT_PARAM, snapshotKey, TOPICS } from '@funnel/contracts';
+import { ClickRecordedV1, CONTEXT_PARAM, parseEnvelopes, snapshotKey, TOPICS } from '@funnel/contracts';
 import { createKafka, ensureTopics, EventProducer } from '@funnel/kafka';
 import { bootstrapService } from '@funnel/observability';
 import { uniqueId, waitFor } from '@funnel/testing';
@@ -88,9 +88,13 @@ describe('redirect-service click durability while Kafka is down', () => {
     await consumer.subscribe({ topics: [TOPICS.clicks], fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        const envelope = JSON.parse(message.value?.toString() ?? '{}') as { handle?: string; payload?: { clickId?: string } };
-        if (envelope.handle !== handle || !envelope.payload?.clickId) return;
-        seen.set(envelope.payload.clickId, (seen.get(envelope.payload.clickId) ?? 0) + 1);
+        // A record is an event batch of one campaign's clicks (or, from older producers, one click).
+        const parsed = parseEnvelopes(message.value, { type: ClickRecordedV1.type, version: ClickRecordedV1.version, payload: ClickRecordedV1 });
+        if (!parsed.ok) return;
+        for (const envelope of parsed.envelopes) {
+          if (envelope.handle !== handle) continue;
+          seen.set(envelope.payload.clickId, (seen.get(envelope.payload.clickId) ?? 0) + 1);
+        }
       },
     });
     await waitFor(async () => clickIds.filter((id) => seen.has(id)).length, (n) => n === K, { what: `all ${K} clicks on the topic`, timeoutMs: 30000 });

@@ -50,6 +50,8 @@ describe('runClickHouseMigrations (ClickHouse 18.16)', () => {
           'campaign_breakdown_daily_mv:MaterializedView',
           'campaign_conversions_hourly:SummingMergeTree',
           'campaign_conversions_hourly_mv:MaterializedView',
+          'campaign_segment_conversions_daily:SummingMergeTree',
+          'campaign_segment_conversions_daily_mv:MaterializedView',
           'schema_migrations:MergeTree',
         ]),
       );
@@ -183,6 +185,62 @@ describe('runClickHouseMigrations (ClickHouse 18.16)', () => {
         ]);
         const days = await db.query<{ day: string }>(sql`SELECT DISTINCT toString(day) AS day FROM ${identifier(CH_TABLES.campaignBreakdownDaily)} ORDER BY day`);
         expect(days.map((d) => d.day)).toEqual(['2026-02-25', '2026-02-26']);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('0007 rolls counted conversions up per segment: the event\'s variant from now on, the click\'s for rows stored before', async () => {
+    const database = freshDatabase();
+    const dir = mkdtempSync(join(tmpdir(), 'ch-upto-0006-'));
+    try {
+      for (const file of readMigrations(defaultMigrationsDir()).filter((f) => f.version <= 6)) cpSync(join(defaultMigrationsDir(), file.file), join(dir, file.file));
+      await runClickHouseMigrations(server, { database, dir });
+      const db = server.withDatabase(database);
+      try {
+        const t0 = Math.floor(Date.UTC(2026, 1, 25, 23, 30, 0) / 1000);
+        const click = (i: number, campaign: string, variant: string) => ({
+          event_id: `e${i}`, click_id: `c${i}`, handle: 'h1', campaign_id: campaign, link_slug: 's', occurred_at: t0, visitor_id: 'v',
+          source: 'email', country: 'US', device: 'mobile', is_bot: 0, bot_reason: '', variant_id: variant, user_agent: 'ua', referrer: '',
+          kafka_topic: 'funnel.clicks', kafka_partition: 0, kafka_offset: i, inserted_at: t0,
+        });
+        await db.insert(CH_TABLES.clicks, [click(0, 'spring', 'a'), click(1, 'spring', ''), click(2, 'autumn', 'b')]);
+        const conversion = (i: number, campaign: string, clickId: string, value: number, extra: Record<string, unknown> = {}) => ({
+          event_id: `x${i}`, conversion_id: `k${i}`, handle: 'h1', campaign_id: campaign, click_id: clickId, order_id: '', event_type: 'purchase',
+          value, currency: 'USD', metadata: '{}', test: 0, occurred_at: t0, kafka_topic: 'funnel.conversions', kafka_partition: 0,
+          kafka_offset: i, inserted_at: t0, ...extra,
+        });
+        // Stored before 0007: segments come from the join to clicks (same handle and campaign).
+        await db.insert(CH_TABLES.conversions, [
+          conversion(0, 'spring', 'c0', 1.5),
+          conversion(1, 'spring', 'c0', 2.25, { occurred_at: t0 + 3600 }),
+          conversion(2, 'spring', 'c1', 3),
+          conversion(3, 'spring', 'never-recorded', 4),
+          conversion(4, 'spring', '', 5),
+          conversion(5, 'spring', 'c2', 6), // autumn's click: not this campaign's
+          conversion(6, 'spring', 'c0', 100, { test: 1 }),
+          conversion(7, '', 'c0', 100),
+        ]);
+        await runClickHouseMigrations(server, { database, dir: defaultMigrationsDir() });
+        // After 0007 the view takes the variant the row carries, whatever the clicks say.
+        await db.insert(CH_TABLES.conversions, [
+          conversion(8, 'spring', 'c1', 10, { click_variant_id: 'a', click_variant_known: 1 }),
+          conversion(9, 'spring', 'c0', 20, { click_variant_id: '', click_variant_known: 1 }),
+          conversion(10, 'spring', 'c0', 40),
+          conversion(11, 'spring', 'c0', 100, { click_variant_id: 'a', click_variant_known: 1, test: 1 }),
+        ]);
+        const rows = await db.query<{ day: string; known: number; variant: string; n: string; revenue: string }>(sql`
+          SELECT toString(day) AS day, click_variant_known AS known, click_variant_id AS variant, sum(conversions) AS n, toString(sum(revenue)) AS revenue
+          FROM ${identifier(CH_TABLES.campaignSegmentConversionsDaily)}
+          WHERE handle = ${'h1'} AND campaign_id = ${'spring'} GROUP BY day, known, variant ORDER BY day, known, variant`);
+        expect(rows.map((r) => [r.day, toNumber(r.known), r.variant, toNumber(r.n), r.revenue])).toEqual([
+          ['2026-02-25', 0, '', 4, '55.0000'],
+          ['2026-02-25', 1, '', 2, '23.0000'],
+          ['2026-02-25', 1, 'a', 2, '11.5000'],
+          ['2026-02-26', 1, 'a', 1, '2.2500'],
+        ]);
       } finally {
         await db.close();
       }

@@ -13,6 +13,8 @@ export const CH_TABLES = {
   campaignBreakdownDaily: 'campaign_breakdown_daily',
   /** 0005_campaign_conversions_hourly.sql (SummingMergeTree: sum) */
   campaignConversionsHourly: 'campaign_conversions_hourly',
+  /** 0007_conversion_segments.sql (SummingMergeTree: sum): counted conversions per credited click's variant */
+  campaignSegmentConversionsDaily: 'campaign_segment_conversions_daily',
 } as const;
 
 export type ChTable = (typeof CH_TABLES)[keyof typeof CH_TABLES];

@@ -34,7 +34,9 @@ export interface BootstrapOptions {
  */
 export async function bootstrapService(options: BootstrapOptions): Promise<INestApplication> {
   const logger = jsonLogger(options.service);
-  const app = await NestFactory.create<NestFastifyApplication>(options.module, new FastifyAdapter({ trustProxy: true }), {
+  // No service uses Express-style middleware, so @fastify/middie (an onRequest hook on every
+  // request, the redirect's included) is not registered.
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, new FastifyAdapter({ trustProxy: true, skipMiddie: true }), {
     logger,
     bufferLogs: true,
   });

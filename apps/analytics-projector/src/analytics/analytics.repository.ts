@@ -22,8 +22,8 @@ export function bucketOf(column: Sql, granularity: AnalyticsGranularity, timeZon
 }
 
 /**
- * Segment, bot-reason and time-series reads. Clicks come from the rollups; so do conversions,
- * except per segment (a conversion's segment is its click's variant: see segmentConversions).
+ * Segment, bot-reason and time-series reads, from the rollups (the raw tables only for series in
+ * zones with a fractional offset).
  */
 @Injectable()
 export class AnalyticsRepository implements AnalyticsStore {
@@ -39,30 +39,18 @@ export class AnalyticsRepository implements AnalyticsStore {
   }
 
   /**
-   * Counted conversions per segment of their click. Conversions are a small fraction of clicks,
-   * so they are read from the raw table (test = 0, like the conversions rollup) and joined to the
-   * variant of their clicks, looked up by click id among the campaign's clicks (two columns of
-   * the campaign's part of the raw table: ~70-200 ms for a 500k-click campaign).
-   * `found` = 0 when the click is not (yet) in ClickHouse or the conversion has no click id.
+   * Counted conversions per segment of their click, from campaign_segment_conversions_daily: the
+   * credited click's variant travels with conversion.recorded (clickVariantId) and the projection
+   * rolls it up, so no raw table is read. `click_variant_known` = 0 when the event did not say
+   * (the click is not known to the conversion-service, or it predates variants).
    */
   async segmentConversions(handle: string, campaignId: string): Promise<SegmentConversions[]> {
-    const counted = sql`handle = ${handle} AND campaign_id = ${campaignId} AND test = 0`;
-    const rows = await this.clickhouse.query<{ variant: string; found: number | string; n: string; revenue: string }>(sql`
-      SELECT variant, found, count() AS n, toString(sum(toDecimal128(value, 4))) AS revenue
-      FROM
-      (
-          SELECT click_id, value FROM ${identifier(CH_TABLES.conversions)} WHERE ${counted}
-      )
-      ANY LEFT JOIN
-      (
-          SELECT click_id, any(variant_id) AS variant, toUInt8(1) AS found
-          FROM ${identifier(CH_TABLES.clicks)}
-          WHERE handle = ${handle} AND campaign_id = ${campaignId}
-            AND click_id IN (SELECT click_id FROM ${identifier(CH_TABLES.conversions)} WHERE ${counted} AND click_id != '')
-          GROUP BY click_id
-      ) USING click_id
-      GROUP BY variant, found`);
-    return rows.map((r) => ({ variant: toNumber(r.found) === 1 ? r.variant : null, conversions: toNumber(r.n), revenueUnits: decimalToUnits(r.revenue) }));
+    const rows = await this.clickhouse.query<{ known: number | string; variant: string; n: string; revenue: string }>(sql`
+      SELECT click_variant_known AS known, click_variant_id AS variant, sum(conversions) AS n, toString(sum(revenue)) AS revenue
+      FROM ${identifier(CH_TABLES.campaignSegmentConversionsDaily)}
+      WHERE handle = ${handle} AND campaign_id = ${campaignId}
+      GROUP BY known, variant`);
+    return rows.map((r) => ({ variant: toNumber(r.known) === 1 ? r.variant : null, conversions: toNumber(r.n), revenueUnits: decimalToUnits(r.revenue) }));
   }
 
   private scope(handle: string, campaignId: string | undefined): Sql {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ClickRecordedV1, ConversionRecordedV1, ConversionTestedV1, createEnvelope, TOPICS } from '@funnel/contracts';
+import { ClickRecordedV1, ConversionRecordedV1, ConversionTestedV1, createEnvelope, MAX_BATCHED_EVENTS, TOPICS } from '@funnel/contracts';
 import { decodeClick, decodeConversion, MAX_CONVERSION_VALUE, RawMessage } from './event-rows';
 
 const OCCURRED = new Date('2026-02-25T12:34:56.789Z');
@@ -50,7 +50,8 @@ describe('decodeClick', () => {
     const decoded = decodeClick(message(TOPICS.clicks, envelope, '9007199254740993'), INSERTED);
     expect(decoded).toEqual({
       ok: true,
-      row: {
+      rows: [
+        {
         event_id: envelope.eventId,
         click_id: '0195f0a2-7c1e-7c3a-9d2b-6f1e2a3b4c5d',
         handle: 'acme',
@@ -61,6 +62,8 @@ describe('decodeClick', () => {
         source: 'email',
         country: 'US',
         device: 'bot',
+        browser: '',
+        os: '',
         is_bot: 1,
         bot_reason: 'ua:googlebot',
         variant_id: 'mobile-optimized',
@@ -70,13 +73,46 @@ describe('decodeClick', () => {
         kafka_partition: 3,
         kafka_offset: '9007199254740993',
         inserted_at: INSERTED,
-      },
+        },
+      ],
     });
   });
 
   it('stores absent values as empty strings', () => {
     const decoded = decodeClick(message(TOPICS.clicks, clickEnvelope({ country: '' })), INSERTED);
-    expect(decoded.ok && [decoded.row.country, decoded.row.bot_reason, decoded.row.variant_id, decoded.row.is_bot]).toEqual(['', '', '', 0]);
+    const row = decoded.ok ? decoded.rows[0] : undefined;
+    expect(row && [row.country, row.bot_reason, row.variant_id, row.is_bot, row.browser, row.os]).toEqual(['', '', '', 0, '', '']);
+  });
+
+  it('keeps the browser and OS the edge read from the user agent', () => {
+    const decoded = decodeClick(message(TOPICS.clicks, clickEnvelope({ browser: 'Mobile Safari', os: 'iOS' })), INSERTED);
+    expect(decoded.ok && [decoded.rows[0].browser, decoded.rows[0].os]).toEqual(['Mobile Safari', 'iOS']);
+  });
+
+  it('turns an event batch into one row per click, all at the message offset', () => {
+    const envelopes = [clickEnvelope(), clickEnvelope({ country: 'DE' }), clickEnvelope({ device: 'desktop' })];
+    const decoded = decodeClick(message(TOPICS.clicks, envelopes, '77'), INSERTED);
+    expect(decoded.ok && decoded.rows.map((r) => [r.event_id, r.country, r.device, r.kafka_offset])).toEqual([
+      [envelopes[0].eventId, 'US', 'mobile', '77'],
+      [envelopes[1].eventId, 'DE', 'mobile', '77'],
+      [envelopes[2].eventId, 'US', 'desktop', '77'],
+    ]);
+  });
+
+  it('calls a whole batch poison when one of its clicks is invalid, and says which', () => {
+    const bad = { ...clickEnvelope(), payload: { ...clickPayload(), device: 'toaster' } };
+    const decoded = decodeClick(message(TOPICS.clicks, [clickEnvelope(), bad, clickEnvelope()]), INSERTED);
+    expect(decoded.ok).toBe(false);
+    expect(!decoded.ok && decoded.error).toMatch(/^\[1\]: payload\.device/);
+    const late = decodeClick(message(TOPICS.clicks, [clickEnvelope(), { ...clickEnvelope(), occurredAt: '2200-01-01T00:00:00Z' }]), INSERTED);
+    expect(!late.ok && late.error).toMatch(/^\[1\]: occurredAt/);
+  });
+
+  it('refuses empty and oversized batches', () => {
+    expect(decodeClick(message(TOPICS.clicks, []), INSERTED)).toEqual({ ok: false, error: 'empty event batch' });
+    const tooMany = Array.from({ length: MAX_BATCHED_EVENTS + 1 }, () => clickEnvelope());
+    const decoded = decodeClick(message(TOPICS.clicks, tooMany), INSERTED);
+    expect(!decoded.ok && decoded.error).toContain(`at most ${MAX_BATCHED_EVENTS}`);
   });
 
   it('calls poison what is not a valid click.recorded v1', () => {
@@ -102,7 +138,7 @@ describe('decodeClick', () => {
 
 describe('decodeConversion', () => {
   it('maps conversion.recorded to a counted row and keeps the metadata as JSON', () => {
-    const envelope = conversionEnvelope(ConversionRecordedV1.type);
+    const envelope = conversionEnvelope(ConversionRecordedV1.type, { clickVariantId: 'variant-a' });
     const decoded = decodeConversion(message(TOPICS.conversions, envelope), INSERTED);
     expect(decoded).toEqual({
       ok: true,
@@ -112,6 +148,8 @@ describe('decodeConversion', () => {
         handle: 'acme',
         campaign_id: 'spring-launch',
         click_id: 'click-1',
+        click_variant_id: 'variant-a',
+        click_variant_known: 1,
         order_id: 'order-1',
         event_type: 'purchase',
         value: 19.99,
@@ -125,6 +163,18 @@ describe('decodeConversion', () => {
         inserted_at: INSERTED,
       },
     });
+  });
+
+  it("stores the credited click's variant: '' and known for null, '' and not known when the event leaves it out", () => {
+    const variantOf = (over: Record<string, unknown>) => {
+      const decoded = decodeConversion(message(TOPICS.conversions, conversionEnvelope(ConversionRecordedV1.type, over)), INSERTED);
+      return decoded.ok ? [decoded.row.click_variant_id, decoded.row.click_variant_known] : decoded.error;
+    };
+    expect(variantOf({ clickVariantId: 'variant-a' })).toEqual(['variant-a', 1]);
+    expect(variantOf({ clickVariantId: null })).toEqual(['', 1]);
+    expect(variantOf({})).toEqual(['', 0]);
+    // Not a string: poison, like any other invalid payload field.
+    expect(typeof variantOf({ clickVariantId: 7 })).toBe('string');
   });
 
   it('marks conversion.tested, and any conversion flagged test, as test = 1', () => {

@@ -1,5 +1,5 @@
 import { ClickRecordedV1, ConversionRecordedV1, ConversionTestedV1, Envelope, peekEventType } from '@funnel/contracts';
-import { readEnvelope } from './read-envelope';
+import { readEnvelope, readEnvelopes } from './read-envelope';
 
 /** Where a row came from in Kafka; kept in the row so the projector can resume from ClickHouse. */
 export interface KafkaPosition {
@@ -29,6 +29,9 @@ export interface ClickRow extends RawRowBase {
   source: string;
   country: string;
   device: string;
+  /** '' for clicks recorded before the edge sent them (0008). */
+  browser: string;
+  os: string;
   is_bot: 0 | 1;
   bot_reason: string;
   variant_id: string;
@@ -36,10 +39,14 @@ export interface ClickRow extends RawRowBase {
   referrer: string;
 }
 
-/** A row of the `conversions` table (0002_raw_conversions.sql). */
+/** A row of the `conversions` table (0002_raw_conversions.sql, 0007_conversion_segments.sql). */
 export interface ConversionRow extends RawRowBase {
   conversion_id: string;
   click_id: string;
+  /** payload.clickVariantId, '' when null (the segment "default") or absent. */
+  click_variant_id: string;
+  /** 1 when the event says the credited click's variant (null included), 0 when it leaves it out (the segment "unknown"). */
+  click_variant_known: 0 | 1;
   order_id: string;
   event_type: string;
   value: number;
@@ -49,6 +56,8 @@ export interface ConversionRow extends RawRowBase {
 }
 
 export type Decoded<T> = { ok: true; row: T } | { ok: false; error: string };
+/** A message's rows: a batch message holds several events. */
+export type DecodedRows<T> = { ok: true; rows: T[] } | { ok: false; error: string };
 
 /** DateTime is unsigned 32-bit seconds; anything outside would wrap silently or fail the whole insert. */
 const MAX_DATETIME_SECONDS = 4294967295;
@@ -93,6 +102,8 @@ export function clickRow(envelope: Envelope<ClickRecordedV1>, position: KafkaPos
       source: p.source,
       country: p.country,
       device: p.device,
+      browser: p.browser ?? '',
+      os: p.os ?? '',
       is_bot: p.isBot ? 1 : 0,
       bot_reason: p.botReason ?? '',
       variant_id: p.variantId ?? '',
@@ -130,6 +141,8 @@ export function conversionRow(
       inserted_at: insertedAt,
       conversion_id: p.conversionId,
       click_id: p.clickId ?? '',
+      click_variant_id: p.clickVariantId ?? '',
+      click_variant_known: p.clickVariantId === undefined ? 0 : 1,
       order_id: p.orderId ?? '',
       event_type: p.eventType,
       // Decimal(18, 4) in 18.16 refuses JSON numbers with more decimals than its scale.
@@ -145,11 +158,20 @@ export interface RawMessage extends KafkaPosition {
   value: Buffer | null;
 }
 
-/** Validates a message of TOPICS.clicks; a failure is a poison message (DLQ). */
-export function decodeClick(message: RawMessage, insertedAt: number): Decoded<ClickRow> {
-  const parsed = readEnvelope(message.value, { type: ClickRecordedV1.type, version: ClickRecordedV1.version, payload: ClickRecordedV1 });
+/**
+ * Validates a message of TOPICS.clicks, one click or an event batch of them (the redirect edge
+ * batches): its rows, or why the whole message is poison (DLQ).
+ */
+export function decodeClick(message: RawMessage, insertedAt: number): DecodedRows<ClickRow> {
+  const parsed = readEnvelopes(message.value, { type: ClickRecordedV1.type, version: ClickRecordedV1.version, payload: ClickRecordedV1 });
   if (!parsed.ok) return parsed;
-  return clickRow(parsed.envelope, message, insertedAt);
+  const rows: ClickRow[] = new Array<ClickRow>(parsed.envelopes.length);
+  for (let i = 0; i < parsed.envelopes.length; i++) {
+    const row = clickRow(parsed.envelopes[i], message, insertedAt);
+    if (!row.ok) return parsed.envelopes.length === 1 ? row : { ok: false, error: `[${i}]: ${row.error}` };
+    rows[i] = row.row;
+  }
+  return { ok: true, rows };
 }
 
 const CONVERSION_EVENTS = {

@@ -12,7 +12,7 @@ import {
   ValidationTypes,
   ValidatorConstraintInterface,
 } from 'class-validator';
-import { Envelope, parseEnvelope, ParseResult, PayloadClass } from '@funnel/contracts';
+import { Envelope, eventBatchError, parseEnvelope, parseEnvelopes, ParseBatchResult, ParseResult, PayloadClass } from '@funnel/contracts';
 
 type Expected<T> = { type: string; version: number; payload: PayloadClass<T> };
 
@@ -129,11 +129,52 @@ export function readEnvelope<T extends object>(raw: Buffer | string | null, expe
   } catch {
     return reference(raw, expected);
   }
-  if (!envelopeIsValid(json) || json.type !== expected.type || json.version !== expected.version) return reference(raw, expected);
+  return validFast(json, expected) ?? reference(raw, expected);
+}
+
+/** The envelope if `json` passes the fast checks; null when parseEnvelope must give the verdict. */
+function validFast<T extends object>(json: unknown, expected: Expected<T>): ParseResult<T> | null {
+  if (!envelopeIsValid(json) || json.type !== expected.type || json.version !== expected.version) return null;
   const payload = toValidPayload(json.payload, expected.payload);
-  if (payload === null) return reference(raw, expected);
+  if (payload === null) return null;
   // The envelope object itself, its payload replaced (no spread: it is slow on this hot path).
   const envelope = json as unknown as Envelope<T>;
   envelope.payload = payload;
   return { ok: true, envelope };
+}
+
+/** parseEnvelopes (never throws), for the same reason as `reference`. */
+function referenceBatch<T extends object>(raw: Buffer | string | null, expected: Expected<T>): ParseBatchResult<T> {
+  try {
+    return parseEnvelopes(raw, expected);
+  } catch (e) {
+    return { ok: false, error: `not an event envelope: ${(e as Error).message}` };
+  }
+}
+
+/**
+ * readEnvelope for messages that are one envelope or an event batch (a JSON array of envelopes,
+ * as the redirect edge produces clicks): parseEnvelopes' verdict, all or nothing, at the fast
+ * path's cost. Anything that fails is handed to parseEnvelopes for its exact error.
+ */
+export function readEnvelopes<T extends object>(raw: Buffer | string | null, expected: Expected<T>): ParseBatchResult<T> {
+  if (raw === null) return referenceBatch(raw, expected);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString());
+  } catch {
+    return referenceBatch(raw, expected);
+  }
+  if (!Array.isArray(json)) {
+    const one = validFast(json, expected);
+    return one?.ok ? { ok: true, envelopes: [one.envelope] } : referenceBatch(raw, expected);
+  }
+  if (eventBatchError(json) !== null) return referenceBatch(raw, expected);
+  const envelopes: Envelope<T>[] = new Array<Envelope<T>>(json.length);
+  for (let i = 0; i < json.length; i++) {
+    const one = validFast(json[i], expected);
+    if (!one?.ok) return referenceBatch(raw, expected);
+    envelopes[i] = one.envelope;
+  }
+  return { ok: true, envelopes };
 }

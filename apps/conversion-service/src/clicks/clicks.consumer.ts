@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { ClickRecordedV1, parseEnvelope, TOPICS } from '@funnel/contracts';
+import { ClickRecordedV1, parseEnvelopes, TOPICS } from '@funnel/contracts';
 import { ConsumedMessage, dlq, EventConsumer, ok, Outcome, retry } from '@funnel/kafka';
 import { KAFKA } from '../infra/kafka.providers';
 import { ConversionServiceOptions, SERVICE_OPTIONS } from '../infra/service-options';
@@ -9,7 +9,10 @@ import { RecordClicks } from './use-cases/record-clicks';
 
 const CLICK_EVENT = { type: ClickRecordedV1.type, version: ClickRecordedV1.version, payload: ClickRecordedV1 };
 
-/** click.recorded → this service's `clicks` table, one transaction per partition batch. */
+/**
+ * click.recorded → this service's `clicks` table, one transaction per partition batch. A message
+ * is one click or a batch of them (the redirect edge batches, see encodeEventBatch).
+ */
 @Injectable()
 export class ClicksConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ClicksConsumer.name);
@@ -33,20 +36,22 @@ export class ClicksConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     const outcomes: Outcome[] = [];
     const clicks = new Map<string, NewClick>();
     for (const message of messages) {
-      const parsed = parseEnvelope(message.value, CLICK_EVENT);
+      const parsed = parseEnvelopes(message.value, CLICK_EVENT);
       if (!parsed.ok) {
         outcomes.push(dlq(parsed.error));
         continue;
       }
-      const { envelope } = parsed;
-      clicks.set(envelope.payload.clickId, {
-        clickId: envelope.payload.clickId,
-        handle: envelope.handle,
-        campaignId: envelope.payload.campaignId,
-        visitorId: envelope.payload.visitorId,
-        occurredAt: new Date(envelope.occurredAt),
-        isBot: envelope.payload.isBot,
-      });
+      for (const envelope of parsed.envelopes) {
+        clicks.set(envelope.payload.clickId, {
+          clickId: envelope.payload.clickId,
+          handle: envelope.handle,
+          campaignId: envelope.payload.campaignId,
+          visitorId: envelope.payload.visitorId,
+          occurredAt: new Date(envelope.occurredAt),
+          isBot: envelope.payload.isBot,
+          variantId: envelope.payload.variantId ?? null,
+        });
+      }
       outcomes.push(ok);
     }
     try {

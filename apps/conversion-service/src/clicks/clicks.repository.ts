@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Tx } from '../infra/database';
-import { CampaignFacts, ClickFacts } from '../conversions/attribution';
+import { CampaignFacts, ClickFacts, ClickVariant } from '../conversions/attribution';
 import { toCampaignFacts } from '../campaigns/campaigns.repository';
 
 export type VisitorClick = ClickFacts & { campaign: CampaignFacts | null };
@@ -12,6 +12,13 @@ export interface NewClick {
   visitorId: string;
   occurredAt: Date;
   isBot: boolean;
+  /** click.recorded variantId: null when no variant served the click. */
+  variantId: string | null;
+}
+
+/** A stored click's variant_id / variant_known as ClickFacts has it (not known for a click stored before variants were kept). */
+export function storedVariant(variantId: string | null, variantKnown: boolean): ClickVariant {
+  return variantKnown ? variantId : undefined;
 }
 
 @Injectable()
@@ -25,7 +32,11 @@ export class ClicksRepository {
 
   /** A click of another handle is not found: conversions are attributed within their tenant only. */
   async find(tx: Tx, handle: string, clickId: string): Promise<ClickFacts | null> {
-    return tx.click.findFirst({ where: { clickId, handle }, select: { clickId: true, campaignId: true, occurredAt: true } });
+    const row = await tx.click.findFirst({
+      where: { clickId, handle },
+      select: { clickId: true, campaignId: true, occurredAt: true, variantId: true, variantKnown: true },
+    });
+    return row && { clickId: row.clickId, campaignId: row.campaignId, occurredAt: row.occurredAt, variantId: storedVariant(row.variantId, row.variantKnown) };
   }
 
   /**
@@ -33,8 +44,20 @@ export class ClicksRepository {
    * its snapshot is unknown). Bounded: the longest window is 365 days and only the latest clicks matter.
    */
   async findByVisitor(tx: Tx, handle: string, visitorId: string, until: Date, limit = 200): Promise<VisitorClick[]> {
-    const rows = await tx.$queryRaw<Array<ClickFacts & { status: string | null; eventType: string | null; cookieDurationDays: number | null; attributionModel: string | null }>>`
+    const rows = await tx.$queryRaw<
+      Array<
+        Omit<ClickFacts, 'variantId'> & {
+          variantId: string | null;
+          variantKnown: boolean;
+          status: string | null;
+          eventType: string | null;
+          cookieDurationDays: number | null;
+          attributionModel: string | null;
+        }
+      >
+    >`
       SELECT k.click_id AS "clickId", k.campaign_id AS "campaignId", k.occurred_at AS "occurredAt",
+             k.variant_id AS "variantId", k.variant_known AS "variantKnown",
              c.status, c.event_type AS "eventType", c.cookie_duration_days AS "cookieDurationDays", c.attribution_model AS "attributionModel"
       FROM clicks k
       LEFT JOIN campaigns c ON c.handle = k.handle AND c.campaign_id = k.campaign_id
@@ -46,6 +69,7 @@ export class ClicksRepository {
       clickId: r.clickId,
       campaignId: r.campaignId,
       occurredAt: r.occurredAt,
+      variantId: storedVariant(r.variantId, r.variantKnown),
       campaign: toCampaignFacts(r),
     }));
   }

@@ -4,11 +4,18 @@ const DAY = 24 * 3600 * 1000;
 const at = new Date('2025-01-31T12:00:00Z');
 const daysBefore = (n: number) => new Date(at.getTime() - n * DAY);
 const campaign = (extra: Partial<CampaignFacts> = {}): CampaignFacts => ({ status: 'ACTIVE', eventType: 'purchase', cookieDurationDays: 30, attributionModel: 'LAST_CLICK', ...extra });
-const click = { clickId: 'c1', campaignId: 'spring', occurredAt: daysBefore(1) };
+const click = { clickId: 'c1', campaignId: 'spring', occurredAt: daysBefore(1), variantId: 'variant-a' };
 
 describe('attributeByClick', () => {
   it('credits the click campaign when the click is known', () => {
-    expect(attributeByClick({ clickId: 'c1', click, campaign: campaign(), convertedAt: at })).toEqual({ attributed: true, campaignId: 'spring', clickId: 'c1' });
+    expect(attributeByClick({ clickId: 'c1', click, campaign: campaign(), convertedAt: at })).toEqual({ attributed: true, campaignId: 'spring', clickId: 'c1', clickVariantId: 'variant-a' });
+  });
+
+  it("passes the click's variant on: null when none served it, undefined when not known", () => {
+    const credit = (variantId: string | null | undefined) => attributeByClick({ clickId: 'c1', click: { ...click, variantId }, campaign: campaign(), convertedAt: at });
+    expect(credit(null)).toMatchObject({ attributed: true, clickVariantId: null });
+    const unknown = credit(undefined);
+    expect(unknown.attributed && unknown.clickVariantId).toBeUndefined();
   });
 
   it('is unattributed without a click id or before the click is known', () => {
@@ -30,17 +37,23 @@ describe('attributeByClick', () => {
 });
 
 describe('attributeByVisitor', () => {
-  const visit = (clickId: string, campaignId: string, days: number, facts: CampaignFacts | null = campaign()) => ({ clickId, campaignId, occurredAt: daysBefore(days), campaign: facts });
+  const visit = (clickId: string, campaignId: string, days: number, facts: CampaignFacts | null = campaign()) => ({
+    clickId,
+    campaignId,
+    occurredAt: daysBefore(days),
+    variantId: `variant-${clickId}`,
+    campaign: facts,
+  });
 
   it('credits the most recent click inside its window (last click)', () => {
     const clicks = [visit('a', 'spring', 10), visit('b', 'spring', 2), visit('c', 'summer', 5)];
-    expect(attributeByVisitor({ clicks, convertedAt: at })).toEqual({ attributed: true, campaignId: 'spring', clickId: 'b' });
+    expect(attributeByVisitor({ clicks, convertedAt: at })).toEqual({ attributed: true, campaignId: 'spring', clickId: 'b', clickVariantId: 'variant-b' });
   });
 
   it('credits the earliest eligible click of that campaign when it is first-click', () => {
     const first = campaign({ attributionModel: 'FIRST_CLICK' });
     const clicks = [visit('a', 'spring', 10, first), visit('b', 'spring', 2, first), visit('old', 'spring', 40, first)];
-    expect(attributeByVisitor({ clicks, convertedAt: at })).toEqual({ attributed: true, campaignId: 'spring', clickId: 'a' });
+    expect(attributeByVisitor({ clicks, convertedAt: at })).toEqual({ attributed: true, campaignId: 'spring', clickId: 'a', clickVariantId: 'variant-a' });
   });
 
   it('ignores clicks outside their window, after the conversion, of a 0-day campaign or an unknown one', () => {
@@ -79,7 +92,7 @@ describe('dedupe', () => {
 });
 
 describe('decideConversion', () => {
-  const attributed = { attributed: true as const, campaignId: 'spring', clickId: 'c1' };
+  const attributed = { attributed: true as const, campaignId: 'spring', clickId: 'c1', clickVariantId: 'variant-a' };
   const pending = { attributed: false as const, reason: 'click_not_found' as const };
   const counts = { counts: true as const };
 
@@ -89,6 +102,7 @@ describe('decideConversion', () => {
       statusReason: null,
       campaignId: 'spring',
       clickId: 'c1',
+      clickVariantId: 'variant-a',
       duplicateOf: null,
       emit: true,
     });

@@ -7,10 +7,18 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type AttributionModel = 'LAST_CLICK' | 'FIRST_CLICK';
 
+/**
+ * The personalization variant that served a click: its id, null when none served it, undefined
+ * when not known (a click stored before variants were kept). Conversion events carry the credited
+ * click's as `clickVariantId` (absent when undefined): analytics segment conversions by it.
+ */
+export type ClickVariant = string | null | undefined;
+
 export interface ClickFacts {
   clickId: string;
   campaignId: string;
   occurredAt: Date;
+  variantId: ClickVariant;
 }
 
 /** What this service knows of a campaign (from its snapshot); null while the snapshot has not arrived. */
@@ -22,7 +30,7 @@ export interface CampaignFacts {
 }
 
 export type Attribution =
-  | { attributed: true; campaignId: string; clickId: string }
+  | { attributed: true; campaignId: string; clickId: string; clickVariantId: ClickVariant }
   | { attributed: false; reason: Extract<ConversionStatusReason, 'no_click_id' | 'click_not_found' | 'outside_window' | 'no_click_for_visitor'> };
 
 /**
@@ -35,7 +43,7 @@ export function attributeByClick(input: { clickId: string | null; click: ClickFa
   if (!input.clickId) return { attributed: false, reason: 'no_click_id' };
   if (!input.click) return { attributed: false, reason: 'click_not_found' };
   if (!inCookieWindow(input.click, input.campaign, input.convertedAt)) return { attributed: false, reason: 'outside_window' };
-  return { attributed: true, campaignId: input.click.campaignId, clickId: input.click.clickId };
+  return { attributed: true, campaignId: input.click.campaignId, clickId: input.click.clickId, clickVariantId: input.click.variantId };
 }
 
 export function inCookieWindow(click: Pick<ClickFacts, 'occurredAt'>, campaign: Pick<CampaignFacts, 'cookieDurationDays'> | null, convertedAt: Date): boolean {
@@ -58,7 +66,7 @@ export function attributeByVisitor(input: { clicks: Array<ClickFacts & { campaig
   const last = eligible.at(-1);
   if (!last) return { attributed: false, reason: 'no_click_for_visitor' };
   const chosen = last.campaign?.attributionModel === 'FIRST_CLICK' ? (eligible.find((c) => c.campaignId === last.campaignId) ?? last) : last;
-  return { attributed: true, campaignId: chosen.campaignId, clickId: chosen.clickId };
+  return { attributed: true, campaignId: chosen.campaignId, clickId: chosen.clickId, clickVariantId: chosen.variantId };
 }
 
 /** Event types any campaign may receive besides its own: the seed's goal defaults. */
@@ -95,6 +103,8 @@ export interface ConversionDecision {
   campaignId: string | null;
   /** The click credited (for visitor attribution, the one chosen); else the click id as posted. */
   clickId: string | null;
+  /** The credited click's variant, for the event (undefined when not attributed or not known). */
+  clickVariantId: ClickVariant;
   duplicateOf: string | null;
   /** Whether conversion.recorded is emitted now: only for a counted conversion. */
   emit: boolean;
@@ -112,10 +122,11 @@ export function decideConversion(
 ): ConversionDecision {
   const campaignId = attribution.attributed ? attribution.campaignId : null;
   const clickId = attribution.attributed ? attribution.clickId : postedClickId;
+  const clickVariantId = attribution.attributed ? attribution.clickVariantId : undefined;
   if (dedupeDecision.duplicate) {
-    return { status: 'duplicate', statusReason: 'duplicate_order_id', campaignId, clickId, duplicateOf: dedupeDecision.duplicateOf, emit: false };
+    return { status: 'duplicate', statusReason: 'duplicate_order_id', campaignId, clickId, clickVariantId, duplicateOf: dedupeDecision.duplicateOf, emit: false };
   }
-  if (!attribution.attributed) return { status: 'unattributed', statusReason: attribution.reason, campaignId: null, clickId, duplicateOf: null, emit: false };
-  if (!counting.counts) return { status: 'not_counted', statusReason: counting.reason, campaignId, clickId, duplicateOf: null, emit: false };
-  return { status: 'counted', statusReason: null, campaignId, clickId, duplicateOf: null, emit: true };
+  if (!attribution.attributed) return { status: 'unattributed', statusReason: attribution.reason, campaignId: null, clickId, clickVariantId, duplicateOf: null, emit: false };
+  if (!counting.counts) return { status: 'not_counted', statusReason: counting.reason, campaignId, clickId, clickVariantId, duplicateOf: null, emit: false };
+  return { status: 'counted', statusReason: null, campaignId, clickId, clickVariantId, duplicateOf: null, emit: true };
 }

@@ -1,4 +1,5 @@
 import { ConversionRecordedV1, ConversionTestedV1, ConversionView, createEnvelope, Envelope } from '@funnel/contracts';
+import { ClickVariant } from './attribution';
 import { ConversionRecord } from './conversions.repository';
 
 type ConversionPayload = ConversionRecordedV1;
@@ -19,9 +20,12 @@ function payload(record: ConversionRecord): ConversionPayload {
 
 /**
  * occurredAt is when the conversion happened, also when it is counted later (its click arrived
- * after it), so analytics place it in the right time bucket.
+ * after it), so analytics place it in the right time bucket. `clickVariantId` is the credited
+ * click's variant, analytics' segment of the conversion; left out when not known.
  */
-export function conversionRecordedEvent(record: ConversionRecord, correlationId?: string): Envelope<ConversionRecordedV1> {
+export function conversionRecordedEvent(record: ConversionRecord, clickVariantId: ClickVariant, correlationId?: string): Envelope<ConversionRecordedV1> {
+  const p = payload(record);
+  if (clickVariantId !== undefined) p.clickVariantId = clickVariantId;
   return createEnvelope<ConversionRecordedV1>({
     type: ConversionRecordedV1.type,
     version: ConversionRecordedV1.version,
@@ -30,10 +34,11 @@ export function conversionRecordedEvent(record: ConversionRecord, correlationId?
     aggregateVersion: 1,
     occurredAt: record.createdAt,
     correlationId: correlationId || undefined,
-    payload: payload(record),
+    payload: p,
   });
 }
 
+/** A test conversion credits no click, so its event carries no clickVariantId. */
 export function conversionTestedEvent(record: ConversionRecord, correlationId?: string): Envelope<ConversionTestedV1> {
   return createEnvelope<ConversionTestedV1>({
     type: ConversionTestedV1.type,

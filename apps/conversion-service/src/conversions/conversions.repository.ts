@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { Tx } from '../infra/database';
 import { Conversion, ConversionStatus, Prisma } from '../generated/prisma/client';
 import { ConversionStatusReason } from '@funnel/contracts';
-import { CampaignFacts } from './attribution';
+import { CampaignFacts, ClickVariant } from './attribution';
 import { toCampaignFacts } from '../campaigns/campaigns.repository';
+import { storedVariant } from '../clicks/clicks.repository';
 
 export interface ConversionRecord {
   conversionId: string;
@@ -32,6 +33,8 @@ export interface PendingConversion {
   clickId: string;
   clickCampaignId: string;
   clickOccurredAt: Date;
+  /** The click's variant, for the event (undefined: not known, the click predates variants). */
+  clickVariantId: ClickVariant;
   campaign: CampaignFacts | null;
 }
 
@@ -129,10 +132,20 @@ export class ConversionsRepository {
         ? Prisma.sql`c.click_id = ANY(${filter.clickIds}::text[])`
         : Prisma.sql`c.created_at >= ${filter.createdSince} AND c.click_id IS NOT NULL`;
     const rows = await tx.$queryRaw<
-      Array<Omit<PendingConversion, 'campaign'> & { status: string | null; campaignEventType: string | null; cookieDurationDays: number | null; attributionModel: string | null }>
+      Array<
+        Omit<PendingConversion, 'campaign' | 'clickVariantId'> & {
+          clickVariantId: string | null;
+          clickVariantKnown: boolean;
+          status: string | null;
+          campaignEventType: string | null;
+          cookieDurationDays: number | null;
+          attributionModel: string | null;
+        }
+      >
     >`
       SELECT c.conversion_id::text AS "conversionId", c.created_at AS "createdAt", c.event_type AS "eventType",
              k.click_id AS "clickId", k.campaign_id AS "clickCampaignId", k.occurred_at AS "clickOccurredAt",
+             k.variant_id AS "clickVariantId", k.variant_known AS "clickVariantKnown",
              cp.status, cp.event_type AS "campaignEventType", cp.cookie_duration_days AS "cookieDurationDays",
              cp.attribution_model AS "attributionModel"
       FROM conversions c
@@ -142,8 +155,9 @@ export class ConversionsRepository {
       ORDER BY c.created_at
       LIMIT ${limit}
       FOR UPDATE OF c SKIP LOCKED`;
-    return rows.map(({ status, campaignEventType, cookieDurationDays, attributionModel, ...p }) => ({
+    return rows.map(({ status, campaignEventType, cookieDurationDays, attributionModel, clickVariantId, clickVariantKnown, ...p }) => ({
       ...p,
+      clickVariantId: storedVariant(clickVariantId, clickVariantKnown),
       campaign: toCampaignFacts({ status, eventType: campaignEventType, cookieDurationDays, attributionModel }),
     }));
   }

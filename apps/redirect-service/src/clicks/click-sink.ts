@@ -21,3 +21,10 @@ export interface ClickPublisher {
 }
 
 export const CLICK_SINK = Symbol('CLICK_SINK');
+
+/** The publisher that talks to Kafka, with its connection's lifecycle. */
+export interface ClickTransport extends ClickPublisher {
+  connect(): Promise<void>;
+  /** Disconnects; batches still in flight fail (and are spooled by the caller). */
+  close(): Promise<void>;
+}

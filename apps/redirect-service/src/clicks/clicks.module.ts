@@ -3,12 +3,13 @@ import type { Kafka } from 'kafkajs';
 import type { RedirectEnv } from '@funnel/config';
 import { TOPICS } from '@funnel/contracts';
 import { EventProducer } from '@funnel/kafka';
-import { KAFKA, REDIRECT_ENV } from '../core/tokens';
+import { KAFKA, REDIRECT_ENV, SERVICE } from '../core/tokens';
 import { ClickBatcher } from './click-batcher';
-import { CLICK_SINK } from './click-sink';
+import { CLICK_SINK, ClickTransport } from './click-sink';
 import { ClickSpool } from './click-spool';
 import { KafkaClickPublisher } from './kafka-click.publisher';
 import { SpoolingPublisher } from './spooling.publisher';
+import { WorkerClickPublisher } from './worker-click.publisher';
 
 /** Where this instance spools clicks: REDIRECT_SPOOL_DIR, else one folder per port under .state. */
 export function spoolDir(env: RedirectEnv): string {
@@ -19,22 +20,26 @@ export function spoolDir(env: RedirectEnv): string {
  * Owns the click path after the 302: batcher → spooling publisher → Kafka producer (with the
  * local spool when Kafka does not answer), so their shutdown order is fixed: the queue is
  * drained (to Kafka or the spool), the spool is replayed as far as Kafka allows, then the
- * producer disconnects. What is still spooled then is replayed by the next run.
+ * producer disconnects. What is still spooled then is replayed by the next run. The producer
+ * runs in a worker thread unless CLICK_PRODUCER=inline.
  */
 @Injectable()
 export class ClickPipeline implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ClickPipeline');
-  readonly producer: EventProducer;
+  readonly transport: ClickTransport;
   readonly spool: ClickSpool;
   readonly publisher: SpoolingPublisher;
   readonly batcher: ClickBatcher;
   readonly topic: string;
 
   constructor(@Inject(KAFKA) kafka: Kafka, @Inject(REDIRECT_ENV) private readonly env: RedirectEnv) {
-    this.producer = new EventProducer(kafka);
     this.topic = env.CLICKS_TOPIC || TOPICS.clicks;
+    this.transport =
+      env.CLICK_PRODUCER === 'worker'
+        ? new WorkerClickPublisher({ brokers: env.KAFKA_BROKERS, clientId: SERVICE, topic: this.topic })
+        : new KafkaClickPublisher(new EventProducer(kafka), this.topic);
     this.spool = new ClickSpool(spoolDir(env));
-    this.publisher = new SpoolingPublisher(new KafkaClickPublisher(this.producer, this.topic), this.spool, {
+    this.publisher = new SpoolingPublisher(this.transport, this.spool, {
       produceTimeoutMs: env.CLICK_PRODUCE_TIMEOUT_MS,
       batchSize: env.CLICK_BATCH_SIZE,
       retryMinMs: 200,
@@ -51,7 +56,7 @@ export class ClickPipeline implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.spool.open();
-    await this.producer.connect();
+    await this.transport.connect();
     this.publisher.start();
   }
 
@@ -67,7 +72,7 @@ export class ClickPipeline implements OnModuleInit, OnApplicationShutdown {
     if (emptied) this.logger.log(`click queue drained (${this.batcher.delivered} clicks accepted, ${this.publisher.spooled} of them via the spool)`);
     else this.logger.warn(`${this.publisher.backlogBytes} bytes of clicks stay in the spool for the next run: ${this.publisher.failure ?? ''}`);
     await this.spool.close().catch((e: Error) => this.logger.warn(`click spool close: ${e.message}`));
-    await this.producer.disconnect().catch((e: Error) => this.logger.warn(`click producer disconnect: ${e.message}`));
+    await this.transport.close().catch((e: Error) => this.logger.warn(`click producer disconnect: ${e.message}`));
   }
 }
 

@@ -88,6 +88,19 @@ describe('click context: device and bot verdict on real-world user agents', () =
     expect(context.userAgent).toBe(UA[name]);
   });
 
+  it.each([
+    ['iphoneSafari', 'Mobile Safari', 'iOS'],
+    ['androidChrome', 'Chrome', 'Android'],
+    ['samsungInternet', 'Samsung Internet', 'Android'],
+    ['windowsEdge', 'Edge', 'Windows'],
+    ['linuxFirefox', 'Firefox', 'Linux'],
+    ['macSafari', 'Safari', 'Mac OS'],
+    ['empty', '', ''],
+  ] as Array<[keyof typeof UA, string, string]>)('%s → browser %s on %s', (name, browser, os) => {
+    const context = buildClickContext({ ...base, method: 'GET', userAgent: UA[name] });
+    expect([context.browser, context.os]).toEqual([browser, os]);
+  });
+
   it('gives the same verdict from the cache as from a fresh parse', () => {
     for (let i = 0; i < 3; i++) expect(buildClickContext({ ...base, method: 'GET', userAgent: UA.ipad }).device).toBe('tablet');
     for (let i = 0; i < 3; i++) expect(detectBot('GET', UA.googlebot, false)).toBe('crawler_user_agent');

@@ -30,34 +30,57 @@ export interface ClickContext {
   source: string;
   country: string;
   device: DeviceClass;
+  /** Browser family and operating system as ua-parser-js names them; "" when it does not know. */
+  browser: string;
+  os: string;
   isBot: boolean;
   botReason: BotReason | null;
 }
 
+/** What a user agent says about the device, per ua-parser-js. */
+export interface AgentTraits {
+  /** The device class of a person's browser ("bot" is decided by bot scoring, not here). */
+  device: DeviceClass;
+  browser: string;
+  os: string;
+}
+
 // Parsing a user agent costs tens of microseconds and the same few strings repeat endlessly,
 // so verdicts are cached. Insertion-ordered eviction is enough for a cache this size.
-const DEVICE_CACHE_MAX = 5000;
-const deviceCache = new Map<string, DeviceClass>();
+const AGENT_CACHE_MAX = 5000;
+const agentCache = new Map<string, AgentTraits>();
+const UNKNOWN_AGENT: AgentTraits = Object.freeze({ device: 'other', browser: '', os: '' });
+
+/** Device class, browser and OS of a user agent, per ua-parser-js. */
+export function parseAgent(userAgent: string): AgentTraits {
+  if (userAgent === '') return UNKNOWN_AGENT;
+  const cached = agentCache.get(userAgent);
+  if (cached) return cached;
+  const traits = uncachedTraits(userAgent);
+  if (agentCache.size >= AGENT_CACHE_MAX) agentCache.delete(agentCache.keys().next().value as string);
+  agentCache.set(userAgent, traits);
+  return traits;
+}
 
 /** Device class of a (non-crawler) user agent, per ua-parser-js. */
 export function classifyDevice(userAgent: string): DeviceClass {
-  if (userAgent === '') return 'other';
-  const cached = deviceCache.get(userAgent);
-  if (cached) return cached;
-  const device = parseDevice(userAgent);
-  if (deviceCache.size >= DEVICE_CACHE_MAX) deviceCache.delete(deviceCache.keys().next().value as string);
-  deviceCache.set(userAgent, device);
-  return device;
+  return parseAgent(userAgent).device;
 }
 
-function parseDevice(userAgent: string): DeviceClass {
+function uncachedTraits(userAgent: string): AgentTraits {
   const result = new UAParser(userAgent).getResult();
   const type = result.device.type;
-  if (type === 'mobile' || type === 'tablet') return type;
+  const browser = truncate(result.browser.name ?? '', MAX_AGENT_NAME);
+  const os = truncate(result.os.name ?? '', MAX_AGENT_NAME);
+  let device: DeviceClass = 'other';
+  if (type === 'mobile' || type === 'tablet') device = type;
   // ua-parser-js names no type for desktops: a recognised browser or OS without one is a desktop.
-  if (type === undefined && (result.browser.name !== undefined || result.os.name !== undefined)) return 'desktop';
-  return 'other';
+  else if (type === undefined && (browser !== '' || os !== '')) device = 'desktop';
+  return Object.freeze({ device, browser, os });
 }
+
+/** Field limit of ClickRecordedV1's browser and os. */
+const MAX_AGENT_NAME = 64;
 
 /**
  * ISO 3166-1 alpha-2 from the trusted header, uppercased; "" when absent, malformed, or one of
@@ -79,13 +102,15 @@ export function buildClickContext(input: ClickContextInput, rateExceeded = false
   const userAgent = truncate(input.userAgent ?? '', MAX_USER_AGENT);
   const referrer = truncate(input.referrer ?? '', MAX_REFERRER);
   const botReason = detectBot(input.method, userAgent, rateExceeded);
-  const device: DeviceClass = isAutomatedAgent(botReason) ? 'bot' : classifyDevice(userAgent.trim());
+  const agent = parseAgent(userAgent.trim());
   return {
     userAgent,
     referrer,
     source: classifySource(input.utmSource, referrer),
     country: normalizeCountry(input.countryHeader) || countryOfIp(input.ip),
-    device,
+    device: isAutomatedAgent(botReason) ? 'bot' : agent.device,
+    browser: agent.browser,
+    os: agent.os,
     isBot: botReason !== null,
     botReason,
   };

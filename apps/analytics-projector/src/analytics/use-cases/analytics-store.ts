@@ -9,7 +9,7 @@ export interface DimensionValue {
 }
 
 export interface SegmentConversions {
-  /** The click's variant ('' = none), or null when the click is unknown. */
+  /** The credited click's variant ('' = none), or null when the conversion's event did not say it. */
   variant: string | null;
   conversions: number;
   revenueUnits: bigint;

@@ -44,6 +44,18 @@ describe('GetSegments', () => {
       ['unknown', 0, 0, 2, 1, 0],
     ]);
   });
+
+  it('lists a segment known only from its conversions (their clicks not projected yet) with no clicks', async () => {
+    const store = fakeStore({
+      dimensions: { segment: [{ value: '', clicks: 5, botClicks: 0 }] },
+      segmentConversions: [{ variant: 'flash-sale', conversions: 1, revenueUnits: 990000n }],
+    });
+    const result = await new GetSegments(store).execute('acme', 'spring');
+    expect(result.segments.map((s) => [s.segment, s.clicks, s.conversions, s.revenue, s.conversionRate, s.confidence])).toEqual([
+      ['default', 5, 0, 0, 0, 0],
+      ['flash-sale', 0, 1, 99, 0, 0],
+    ]);
+  });
 });
 
 describe('GetBotReasons', () => {

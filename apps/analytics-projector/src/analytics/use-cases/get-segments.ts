@@ -6,7 +6,7 @@ import { AnalyticsStore } from './analytics-store';
 
 /** Clicks served without a personalization variant. */
 export const DEFAULT_SEGMENT = 'default';
-/** Conversions whose click is not known to analytics (no click id, or the click is not stored). */
+/** Conversions whose event does not say the credited click's variant (see ConversionRecordedV1.clickVariantId). */
 export const UNKNOWN_SEGMENT = 'unknown';
 
 export function conversionRate(conversions: number, qualifiedClicks: number): number {
@@ -16,7 +16,8 @@ export function conversionRate(conversions: number, qualifiedClicks: number): nu
 /**
  * Seed 000 "Campaign-level segment analytics": clicks, conversions and revenue per segment of one
  * campaign. A click's segment is the personalization variant that served it ("default" without
- * one); a conversion's segment is its click's. Sorted by clicks, then conversions, then name.
+ * one); a conversion's segment is its credited click's, as its event carries it. Sorted by clicks,
+ * then conversions, then name.
  */
 export class GetSegments {
   constructor(private readonly store: AnalyticsStore) {}

@@ -79,6 +79,12 @@ function click(offset: number, partition = 0, eventId?: string): RawMessage {
   return { topic: TOPICS.clicks, partition, offset: String(offset), value: Buffer.from(JSON.stringify(envelope)) };
 }
 
+/** An event batch record, as the redirect edge produces clicks: several click envelopes in one message. */
+function clickBatch(offset: number, size: number, eventIds: string[] = []): RawMessage {
+  const envelopes = Array.from({ length: size }, (_, i) => JSON.parse((click(offset, 0, eventIds[i]).value as Buffer).toString()) as unknown);
+  return { topic: TOPICS.clicks, partition: 0, offset: String(offset), value: Buffer.from(JSON.stringify(envelopes)) };
+}
+
 const poison = (offset: number, partition = 0): RawMessage => ({ topic: TOPICS.clicks, partition, offset: String(offset), value: Buffer.from('{nope') });
 
 describe('ProjectBatch', () => {
@@ -170,6 +176,26 @@ describe('ProjectBatch', () => {
     const outcomes = await project.execute([click(1, 0, id), click(2), click(3, 0, '0195f0a2-7c1e-7c3a-9d2b-bbbbbbbbbbbb'), click(4, 0, '0195f0a2-7c1e-7c3a-9d2b-bbbbbbbbbbbb')]);
     expect(outcomes.map((o) => o.kind)).toEqual(['drop', 'ok', 'ok', 'drop']);
     expect(store.clicks.map((r) => r.kafka_offset)).toEqual(['0', '2', '3']);
+  });
+
+  it('stores every click of an event batch under the message offset, skipping those already stored', async () => {
+    const first = await project.execute([clickBatch(20, 3), click(21)]);
+    expect(first.map((o) => o.kind)).toEqual(['ok', 'ok']);
+    expect(store.clicks.map((r) => r.kafka_offset)).toEqual(['20', '20', '20', '21']);
+    // Republished under new offsets: one batch holds a stored event and a new one, the other only stored ones.
+    const [a, b] = store.clicks.map((r) => r.event_id);
+    const again = await project.execute([clickBatch(30, 2, [a, '0195f0a2-7c1e-7c3a-9d2b-ffffffffffff']), clickBatch(31, 2, [a, b])]);
+    expect(again.map((o) => o.kind)).toEqual(['ok', 'drop']);
+    expect(store.clicks.map((r) => r.event_id)).toEqual([...store.clicks.slice(0, 4).map((r) => r.event_id), '0195f0a2-7c1e-7c3a-9d2b-ffffffffffff']);
+  });
+
+  it('sends an event batch with one bad click to the DLQ whole', async () => {
+    const batch = clickBatch(40, 2);
+    const envelopes = JSON.parse((batch.value as Buffer).toString()) as Array<{ payload: { device: string } }>;
+    envelopes[1].payload.device = 'toaster';
+    const outcomes = await project.execute([{ ...batch, value: Buffer.from(JSON.stringify(envelopes)) }, click(41)]);
+    expect(outcomes.map((o) => o.kind)).toEqual(['dlq', 'ok']);
+    expect(store.clicks.map((r) => r.kafka_offset)).toEqual(['41']);
   });
 
   it('routes conversions to their table with test conversions flagged', async () => {

@@ -1,7 +1,7 @@
 import { CH_TABLES } from '@funnel/clickhouse';
 import { TOPICS } from '@funnel/contracts';
 import { dlq, drop, ok, Outcome, retry } from '@funnel/kafka';
-import { ClickRow, ConversionRow, Decoded, decodeClick, decodeConversion, RawMessage } from '../event-rows';
+import { ClickRow, ConversionRow, decodeClick, decodeConversion, DecodedRows, RawMessage } from '../event-rows';
 import { OffsetGuard } from '../offset-guard';
 import { EventKey, RawTable } from '../raw-events.repository';
 
@@ -15,14 +15,18 @@ export interface RawEventsStore {
 
 interface Projection<Row extends EventKey> {
   table: RawTable;
-  decode(message: RawMessage, insertedAt: number): Decoded<Row>;
+  /** The message's rows (several for an event batch), or why it is poison. */
+  decode(message: RawMessage, insertedAt: number): DecodedRows<Row>;
   insert(store: RawEventsStore, rows: readonly Row[]): Promise<void>;
 }
 
 const clickProjection: Projection<ClickRow> = { table: CH_TABLES.clicks, decode: decodeClick, insert: (store, rows) => store.insertClicks(rows) };
 const conversionProjection: Projection<ConversionRow> = {
   table: CH_TABLES.conversions,
-  decode: decodeConversion,
+  decode: (message, insertedAt) => {
+    const decoded = decodeConversion(message, insertedAt);
+    return decoded.ok ? { ok: true, rows: [decoded.row] } : decoded;
+  },
   insert: (store, rows) => store.insertConversions(rows),
 };
 
@@ -39,8 +43,10 @@ export const PROJECTED_TOPICS: readonly string[] = [PLATFORM_TOPICS.clicks, PLAT
  * Projects one batch of one partition into its raw table, exactly once:
  * 1. messages at or below the partition's stored maximum offset are skipped (redelivery after a
  *    crash between insert and commit);
- * 2. each remaining message is validated; a poison message goes to the DLQ, the rest carry on;
- * 3. events already stored under other offsets (published twice) or repeated in the batch are skipped;
+ * 2. each remaining message is validated (one event, or an event batch: all or nothing); a poison
+ *    message goes to the DLQ, the rest carry on;
+ * 3. events already stored under other offsets (published twice) or repeated in the batch are
+ *    skipped; a message whose events were all skipped so is dropped;
  * 4. the rest go to ClickHouse in ONE insert, carrying topic/partition/offset.
  * A failed read or insert answers `retry` for the whole batch (the consumer backs off and
  * redelivers it, nothing is committed), and the stored maximum is read again next time.
@@ -94,7 +100,7 @@ export class ProjectBatch {
         outcomes.push(drop('already stored in ClickHouse'));
         continue;
       }
-      let decoded: Decoded<EventKey>;
+      let decoded: DecodedRows<EventKey>;
       try {
         decoded = projection.decode(message, insertedAt);
       } catch (e) {
@@ -105,20 +111,23 @@ export class ProjectBatch {
         outcomes.push(dlq(decoded.error));
         continue;
       }
-      if (inBatch.has(decoded.row.event_id)) {
-        outcomes.push(drop(`event ${decoded.row.event_id} repeated in the batch`));
-        continue;
+      const index = outcomes.length;
+      let fresh = 0;
+      for (const row of decoded.rows) {
+        if (inBatch.has(row.event_id)) continue;
+        inBatch.add(row.event_id);
+        pending.push({ index, row });
+        fresh++;
       }
-      inBatch.add(decoded.row.event_id);
-      pending.push({ index: outcomes.length, row: decoded.row });
-      outcomes.push(ok);
+      outcomes.push(fresh > 0 ? ok : drop(`every event of the message is repeated in the batch`));
     }
 
     try {
       if (pending.length > 0) {
         const stored = await this.store.storedEventIds(projection.table, pending.map((p) => p.row));
         const fresh = pending.filter((p) => !stored.has(p.row.event_id));
-        for (const p of pending) if (stored.has(p.row.event_id)) outcomes[p.index] = drop(`event ${p.row.event_id} already stored`);
+        const kept = new Set(fresh.map((p) => p.index));
+        for (const p of pending) if (!kept.has(p.index)) outcomes[p.index] = drop(`every event of the message is already stored`);
         await projection.insert(this.store, fresh.map((p) => p.row));
       }
     } catch (e) {

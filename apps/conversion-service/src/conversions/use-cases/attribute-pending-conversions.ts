@@ -41,7 +41,7 @@ export class AttributePendingConversions {
         now,
       );
       if (!counting.counts) continue;
-      await this.outbox.append(tx, TOPICS.conversions, record.handle, conversionRecordedEvent(record));
+      await this.outbox.append(tx, TOPICS.conversions, record.handle, conversionRecordedEvent(record, p.clickVariantId));
       counted.push(record);
     }
     return counted;
@@ -69,7 +69,7 @@ export class AttributePendingConversions {
         now,
       );
       if (!counting.counts) continue;
-      await this.outbox.append(tx, TOPICS.conversions, record.handle, conversionRecordedEvent(record));
+      await this.outbox.append(tx, TOPICS.conversions, record.handle, conversionRecordedEvent(record, attribution.clickVariantId));
       counted.push(record);
     }
     return counted;

@@ -5,7 +5,8 @@ import { OutboxService } from '../../outbox/outbox.service';
 import { ConversionRecord, ConversionsRepository, IdempotencyClaim } from '../conversions.repository';
 import { canonicalJson, RecordConversion, RecordConversionCommand, RecordConversionResult } from './record-conversion';
 
-type FakeClick = { handle: string; campaignId: string; occurredAt: Date; visitorId?: string };
+/** variantId: the click's variant (null: none); left out, not known. */
+type FakeClick = { handle: string; campaignId: string; occurredAt: Date; visitorId?: string; variantId?: string | null };
 type FakeCampaign = { status?: string; eventType?: string; cookieDurationDays: number; attributionModel?: 'LAST_CLICK' | 'FIRST_CLICK' };
 
 /** In-memory fakes of the repositories: the use case's decisions without a database. */
@@ -13,7 +14,7 @@ function setup(opts: { clicks?: Record<string, FakeClick>; campaign?: FakeCampai
   const orderKeys = new Map<string, string>();
   const idemKeys = new Map<string, { hash: string; conversionId: string | null }>();
   const stored: ConversionRecord[] = [];
-  const events: Array<{ topic: string; key: string; type: string }> = [];
+  const events: Array<{ topic: string; key: string; type: string; clickVariantId?: string | null }> = [];
   const tx = {} as Tx;
   const db = { transaction: <T>(work: (t: Tx) => Promise<T>) => work(tx) } as unknown as Database;
   const facts = () =>
@@ -23,12 +24,12 @@ function setup(opts: { clicks?: Record<string, FakeClick>; campaign?: FakeCampai
   const clicks = {
     find: async (_: Tx, handle: string, clickId: string) => {
       const c = opts.clicks?.[clickId];
-      return c && c.handle === handle ? { clickId, campaignId: c.campaignId, occurredAt: c.occurredAt } : null;
+      return c && c.handle === handle ? { clickId, campaignId: c.campaignId, occurredAt: c.occurredAt, variantId: c.variantId } : null;
     },
     findByVisitor: async (_: Tx, handle: string, visitorId: string) =>
       Object.entries(opts.clicks ?? {})
         .filter(([, c]) => c.handle === handle && c.visitorId === visitorId)
-        .map(([clickId, c]) => ({ clickId, campaignId: c.campaignId, occurredAt: c.occurredAt, campaign: facts() })),
+        .map(([clickId, c]) => ({ clickId, campaignId: c.campaignId, occurredAt: c.occurredAt, variantId: c.variantId, campaign: facts() })),
   } as unknown as ClicksRepository;
   const campaigns = {
     find: async () => facts(),
@@ -60,7 +61,8 @@ function setup(opts: { clicks?: Record<string, FakeClick>; campaign?: FakeCampai
   } as unknown as ConversionsRepository;
   let wakes = 0;
   const outbox = {
-    append: async (_: Tx, topic: string, key: string, envelope: { type: string }) => void events.push({ topic, key, type: envelope.type }),
+    append: async (_: Tx, topic: string, key: string, envelope: { type: string; payload: { clickVariantId?: string | null } }) =>
+      void events.push({ topic, key, type: envelope.type, ...('clickVariantId' in envelope.payload ? { clickVariantId: envelope.payload.clickVariantId } : {}) }),
     wake: () => void wakes++,
   } as unknown as OutboxService;
   return { useCase: new RecordConversion(db, clicks, campaigns, conversions, outbox), stored, events, wakes: () => wakes };
@@ -93,6 +95,26 @@ describe('RecordConversion', () => {
     expect(record).toMatchObject({ status: 'counted', campaignId: 'spring', test: false, statusReason: null });
     expect(events).toEqual([{ topic: 'funnel.conversions', key: 'acme', type: 'conversion.recorded' }]);
     expect(wakes()).toBe(1);
+  });
+
+  it("carries the credited click's variant in the event: null without one, left out when not known", async () => {
+    const { useCase, events } = setup({
+      clicks: {
+        shown: { ...click, variantId: 'variant-a' },
+        plain: { ...click, visitorId: 'v2', variantId: null },
+        legacy: { ...click, visitorId: 'v3' },
+      },
+      campaign: { cookieDurationDays: 30 },
+    });
+    await useCase.execute(command({ clickId: 'shown' }));
+    await useCase.execute(command({ visitorId: 'v2' }));
+    await useCase.execute(command({ clickId: 'legacy' }));
+    expect(events).toEqual([
+      { topic: 'funnel.conversions', key: 'acme', type: 'conversion.recorded', clickVariantId: 'variant-a' },
+      { topic: 'funnel.conversions', key: 'acme', type: 'conversion.recorded', clickVariantId: null },
+      { topic: 'funnel.conversions', key: 'acme', type: 'conversion.recorded' },
+    ]);
+    expect('clickVariantId' in events[2]).toBe(false);
   });
 
   it('stores a repeated order id as a duplicate of the first, without an event', async () => {

@@ -101,7 +101,7 @@ export class RecordConversion {
         attributedAt: decision.campaignId ? createdAt : null,
       });
       if (key) await this.conversions.completeIdempotencyKey(tx, handle, key, conversionId);
-      if (decision.emit) await this.outbox.append(tx, TOPICS.conversions, handle, conversionRecordedEvent(record, command.requestId));
+      if (decision.emit) await this.outbox.append(tx, TOPICS.conversions, handle, conversionRecordedEvent(record, decision.clickVariantId, command.requestId));
       return { ok: true, record, replayed: false, emitted: decision.emit };
     });
     if (result.ok && result.emitted) this.outbox.wake();

@@ -73,6 +73,8 @@ describe('RedirectLink', () => {
       source: 'newsletter',
       country: 'US',
       device: 'mobile',
+      browser: 'Mobile Safari',
+      os: 'iOS',
       isBot: false,
       botReason: null,
       variantId: null,

@@ -16,6 +16,10 @@ export class ClickRecordedV1 {
   /** ISO 3166-1 alpha-2, or "" when unknown. */
   @IsString() @Length(0, 2) country!: string;
   @IsIn(DEVICE_CLASSES) device!: DeviceClass;
+  /** Browser family from the user agent (ua-parser-js), e.g. "Mobile Safari"; "" when unknown. Absent in clicks recorded before it was added. */
+  @IsOptional() @IsString() @MaxLength(64) browser?: string;
+  /** Operating system from the user agent (ua-parser-js), e.g. "iOS"; "" when unknown. Absent in clicks recorded before it was added. */
+  @IsOptional() @IsString() @MaxLength(64) os?: string;
   @IsBoolean() isBot!: boolean;
   @IsOptional() @IsString() botReason!: string | null;
   @IsOptional() @IsString() variantId!: string | null;

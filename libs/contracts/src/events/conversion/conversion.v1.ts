@@ -11,6 +11,13 @@ class ConversionFieldsV1 {
   @IsString() @Length(3, 3) currency!: string;
   @IsObject() metadata!: Record<string, unknown>;
   @IsBoolean() test!: boolean;
+  /**
+   * The personalization variant that served the credited click (its click.recorded `variantId`),
+   * which is the conversion's analytics segment: null when that click had no variant; absent when
+   * the emitter does not know it (no credited click, as for a test conversion, or a click stored
+   * before its variant was kept). Optional, so events without it stay valid.
+   */
+  @IsOptional() @IsString() clickVariantId?: string | null;
 }
 
 /** conversion.recorded v1 — a real, counted conversion. aggregateId = conversionId. */
