@@ -89,27 +89,71 @@ function run(url, extra = {}) {
 
 /**
  * Open-loop load at a constant rate: requests leave on a fixed schedule (every millisecond, the
- * ones due by then) over up to CONNECTIONS keep-alive sockets, whatever the server's answers,
- * and each latency runs from the request's SCHEDULED start, so a stall counts for every request
- * it delays (no coordinated omission, as wrk2 measures). autocannon's own rate limit sends each
- * connection's quota for a second in one burst at the start of the second, i.e. full peak load
- * for part of every second: that measures the peak again, not half of it.
+ * ones due by then), each on an idle one of CONNECTIONS keep-alive sockets (one request in
+ * flight per socket; when all are busy a request waits, and its wait counts), whatever the
+ * server's answers, and each latency runs from the request's SCHEDULED start, so a stall counts
+ * for every request it delays (no coordinated omission, as wrk2 measures). autocannon's own rate
+ * limit sends each connection's quota for a second in one burst at the start of the second, i.e.
+ * full peak load for part of every second: that measures the peak again, not half of it. Raw
+ * sockets and a prebuilt request keep the client's own cost per request near autocannon's.
  */
 function paced(url, rate, seconds) {
-  const http = require('node:http');
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  const latencies = [];
+  const net = require('node:net');
+  const { hostname, port, pathname, search } = new URL(url);
+  const request = Buffer.from(`GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUser-Agent: ${UA}\r\nCF-IPCountry: US\r\n\r\n`);
+  const total = Math.round(rate * seconds);
+  const latencies = new Float64Array(total);
+  const idle = [];
+  const waiting = [];
+  let answered = 0;
   let errors = 0;
   let sent = 0;
-  const total = Math.round(rate * seconds);
   const start = performance.now();
-  return new Promise((done) => {
-    let answered = 0;
+  return new Promise((done, fail) => {
+    const sockets = Array.from({ length: CONNECTIONS }, () => {
+      const socket = net.connect({ host: hostname, port: Number(port), noDelay: true });
+      socket.scheduled = 0;
+      socket.buffered = '';
+      socket.on('connect', () => next(socket));
+      socket.on('error', fail);
+      socket.on('data', (chunk) => {
+        socket.buffered += chunk.toString('latin1');
+        for (;;) {
+          const end = socket.buffered.indexOf('\r\n\r\n');
+          if (end === -1) return;
+          const head = socket.buffered.slice(0, end);
+          const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+          const size = end + 4 + (length ? Number(length[1]) : 0);
+          if (socket.buffered.length < size) return;
+          socket.buffered = socket.buffered.slice(size);
+          if (head.slice(9, 12) !== '302') errors++;
+          latencies[answered++] = performance.now() - socket.scheduled;
+          if (answered === total) return finish();
+          next(socket);
+        }
+      });
+      return socket;
+    });
+    /** Gives a free socket the oldest waiting request, or marks it idle. */
+    const next = (socket) => {
+      const scheduled = waiting.shift();
+      if (scheduled === undefined) return void idle.push(socket);
+      socket.scheduled = scheduled;
+      socket.write(request);
+    };
+    const timer = setInterval(() => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+      while (sent < due) {
+        waiting.push(start + (sent++ / rate) * 1000);
+        const socket = idle.pop();
+        if (socket) next(socket);
+      }
+      if (sent >= total) clearInterval(timer);
+    }, 1);
     const finish = () => {
-      if (++answered < total) return;
-      agent.destroy();
-      const sorted = latencies.sort((a, b) => a - b);
-      const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+      for (const socket of sockets) socket.destroy();
+      const sorted = latencies.sort();
+      const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
       done({
         requests: { total: answered },
         duration: (performance.now() - start) / 1000,
@@ -119,26 +163,6 @@ function paced(url, rate, seconds) {
         non2xx: 0,
       });
     };
-    const send = (scheduled) => {
-      const req = http.request(url, { agent, headers: { 'user-agent': UA, 'cf-ipcountry': 'US' } }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode !== 302) errors++;
-          latencies.push(performance.now() - scheduled);
-          finish();
-        });
-      });
-      req.on('error', () => {
-        errors++;
-        finish();
-      });
-      req.end();
-    };
-    const timer = setInterval(() => {
-      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
-      while (sent < due) send(start + (sent++ / rate) * 1000);
-      if (sent >= total) clearInterval(timer);
-    }, 1);
   });
 }
 

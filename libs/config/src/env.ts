@@ -58,11 +58,6 @@ export class RedirectEnv extends KafkaEnv {
   /** Local append-only spool for clicks Kafka cannot take right now. Empty = `.state/spool/redirect-<REDIRECT_PORT>`
    *  under the working directory: one spool per instance, never shared by two processes. */
   @IsString() REDIRECT_SPOOL_DIR = '';
-  /**
-   * Where the Kafka producer of clicks runs: `worker` (a worker thread, so its encoding and I/O
-   * stay off the thread that answers redirects) or `inline` (that same thread).
-   */
-  @IsIn(['worker', 'inline']) CLICK_PRODUCER = 'worker';
   /** Topic the clicks go to when not the platform's clicks topic (empty): only a benchmark or a test sets it. */
   @IsString() @Matches(/^[A-Za-z0-9._-]{0,249}$/) CLICKS_TOPIC = '';
   /** More tracked clicks than this from one address within BOT_RATE_WINDOW_MS are flagged as bots (click_rate). */

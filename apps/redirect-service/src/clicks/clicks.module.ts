@@ -3,13 +3,12 @@ import type { Kafka } from 'kafkajs';
 import type { RedirectEnv } from '@funnel/config';
 import { TOPICS } from '@funnel/contracts';
 import { EventProducer } from '@funnel/kafka';
-import { KAFKA, REDIRECT_ENV, SERVICE } from '../core/tokens';
+import { KAFKA, REDIRECT_ENV } from '../core/tokens';
 import { ClickBatcher } from './click-batcher';
 import { CLICK_SINK, ClickTransport } from './click-sink';
 import { ClickSpool } from './click-spool';
 import { KafkaClickPublisher } from './kafka-click.publisher';
 import { SpoolingPublisher } from './spooling.publisher';
-import { WorkerClickPublisher } from './worker-click.publisher';
 
 /** Where this instance spools clicks: REDIRECT_SPOOL_DIR, else one folder per port under .state. */
 export function spoolDir(env: RedirectEnv): string {
@@ -20,8 +19,7 @@ export function spoolDir(env: RedirectEnv): string {
  * Owns the click path after the 302: batcher → spooling publisher → Kafka producer (with the
  * local spool when Kafka does not answer), so their shutdown order is fixed: the queue is
  * drained (to Kafka or the spool), the spool is replayed as far as Kafka allows, then the
- * producer disconnects. What is still spooled then is replayed by the next run. The producer
- * runs in a worker thread unless CLICK_PRODUCER=inline.
+ * producer disconnects. What is still spooled then is replayed by the next run.
  */
 @Injectable()
 export class ClickPipeline implements OnModuleInit, OnApplicationShutdown {
@@ -34,10 +32,7 @@ export class ClickPipeline implements OnModuleInit, OnApplicationShutdown {
 
   constructor(@Inject(KAFKA) kafka: Kafka, @Inject(REDIRECT_ENV) private readonly env: RedirectEnv) {
     this.topic = env.CLICKS_TOPIC || TOPICS.clicks;
-    this.transport =
-      env.CLICK_PRODUCER === 'worker'
-        ? new WorkerClickPublisher({ brokers: env.KAFKA_BROKERS, clientId: SERVICE, topic: this.topic })
-        : new KafkaClickPublisher(new EventProducer(kafka), this.topic);
+    this.transport = new KafkaClickPublisher(new EventProducer(kafka), this.topic);
     this.spool = new ClickSpool(spoolDir(env));
     this.publisher = new SpoolingPublisher(this.transport, this.spool, {
       produceTimeoutMs: env.CLICK_PRODUCE_TIMEOUT_MS,

@@ -32,11 +32,7 @@ export function clickRecords(batch: readonly ClickMessage[]): BatchedClickRecord
   return records;
 }
 
-/**
- * Produces click batches (to TOPICS.clicks unless a benchmark names another topic) with the
- * idempotent, acks=all producer, on the calling thread (CLICK_PRODUCER=inline; the worker thread
- * runs one of these too).
- */
+/** Produces click batches (to TOPICS.clicks unless a benchmark names another topic) with the idempotent, acks=all producer. */
 export class KafkaClickPublisher implements ClickTransport {
   constructor(
     private readonly producer: EventProducer,
@@ -55,8 +51,7 @@ export class KafkaClickPublisher implements ClickTransport {
     await this.send(clickRecords(batch));
   }
 
-  /** Sends records already built by clickRecords (the worker thread receives them so). */
-  async send(records: BatchedClickRecord[]): Promise<void> {
+  private async send(records: BatchedClickRecord[]): Promise<void> {
     // A producer that lost its connection is reconnected here rather than failing every later batch.
     if (!this.producer.isConnected) await this.producer.connect();
     await this.producer.send(this.topic, records);

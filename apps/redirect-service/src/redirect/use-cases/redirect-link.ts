@@ -76,12 +76,21 @@ export class RedirectLink {
     if (!tracked || !clickId || !context || link.campaignId === null) return { kind: 'redirect', location, clickId: null, variantId, newVisitorId: null };
 
     const newVisitorId = command.visitorId ? null : randomUUID();
+    // Field by field: a spread followed by more properties is several times slower in V8.
     const payload: ClickRecordedV1 = {
       clickId,
       campaignId: link.campaignId,
       linkSlug: link.slug,
       visitorId: command.visitorId ?? (newVisitorId as string),
-      ...context,
+      userAgent: context.userAgent,
+      referrer: context.referrer,
+      source: context.source,
+      country: context.country,
+      device: context.device,
+      browser: context.browser,
+      os: context.os,
+      isBot: context.isBot,
+      botReason: context.botReason,
       variantId,
     };
     this.sink.record({
