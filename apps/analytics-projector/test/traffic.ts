@@ -6,6 +6,7 @@ import {
   createEnvelope,
   DEVICE_CLASSES,
   DeviceClass,
+  encodeEventBatch,
   Envelope,
   zoneOffsetMinutes,
 } from '@funnel/contracts';
@@ -165,7 +166,39 @@ export function generateTraffic(options: TrafficOptions): Traffic {
     }
     return out;
   };
-  return { handle, campaigns, clicks, conversions, clickMessages: messagesOf(clicks), conversionMessages: messagesOf(conversions) };
+  /**
+   * Clicks as the redirect edge sends them: event batches of one campaign's clicks (1 to 40 per
+   * record, a lone one sometimes as a plain envelope), in click order per campaign. Redelivery
+   * here is of two kinds: a whole record again (a producer retry), or a click sent earlier
+   * turning up again inside a later batch (a spool replay after an unacknowledged produce).
+   */
+  const clickRecordsOf = (events: Click[]): OutgoingMessage[] => {
+    const out: OutgoingMessage[] = [];
+    const open = new Map<string, Array<Envelope<ClickRecordedV1>>>();
+    const sent = new Map<string, Array<Envelope<ClickRecordedV1>>>();
+    const emit = (key: string, batch: Array<Envelope<ClickRecordedV1>>) => {
+      const message = { key, value: batch.length === 1 && rand() < 0.5 ? JSON.stringify(batch[0]) : encodeEventBatch(batch) };
+      out.push(message);
+      if (rand() < redelivery) out.splice(Math.max(0, out.length - Math.floor(rand() * 10)), 0, { ...message });
+    };
+    for (const e of events) {
+      const key = `${handle}/${e.envelope.payload.campaignId}`;
+      let batch = open.get(key);
+      if (!batch) open.set(key, (batch = []));
+      batch.push(e.envelope);
+      let earlier = sent.get(key);
+      if (!earlier) sent.set(key, (earlier = []));
+      if (earlier.length > 0 && rand() < redelivery / 4) batch.push(earlier[Math.floor(rand() * earlier.length)]);
+      earlier.push(e.envelope);
+      if (batch.length >= 1 + Math.floor(rand() * 40)) {
+        emit(key, batch);
+        open.delete(key);
+      }
+    }
+    for (const [key, batch] of open) emit(key, batch);
+    return out;
+  };
+  return { handle, campaigns, clicks, conversions, clickMessages: clickRecordsOf(clicks), conversionMessages: messagesOf(conversions) };
 }
 
 // ---- expected figures ----

@@ -7,6 +7,30 @@ export interface OutgoingMessage {
   headers?: IHeaders;
 }
 
+/** Key and value bytes per produce request; half the broker's default limit leaves room for overhead. */
+export const MAX_REQUEST_BYTES = 512 * 1024;
+
+const sizeOf = (m: OutgoingMessage) => (m.key === null ? 0 : Buffer.byteLength(m.key)) + (m.value === null ? 0 : Buffer.byteLength(m.value));
+
+/** The messages cut into consecutive requests of at most MAX_REQUEST_BYTES (a larger message alone). */
+export function requestsOf(messages: OutgoingMessage[], maxBytes = MAX_REQUEST_BYTES): OutgoingMessage[][] {
+  const requests: OutgoingMessage[][] = [];
+  let current: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = sizeOf(message);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      requests.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
+}
+
 /**
  * Idempotent producer with acks=all: the broker de-duplicates retried batches, and a send
  * resolves only once every in-sync replica has the messages. One request in flight keeps
@@ -42,9 +66,15 @@ export class EventProducer {
     this.connected = false;
   }
 
+  /**
+   * Sends in order, in requests of at most MAX_REQUEST_BYTES of keys and values each: the messages
+   * of one request to one partition form one record batch, which the broker refuses whole above
+   * its max.message.bytes (1 MiB by default), so an unbounded request of many small messages could
+   * never be delivered. A failure rejects with the requests before it delivered; callers retry the
+   * whole list and consumers dedupe by event id, as for any retried produce.
+   */
   async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    await this.producer.send({ topic, acks: -1, messages });
+    for (const request of requestsOf(messages)) await this.producer.send({ topic, acks: -1, messages: request });
   }
 
   async publish<T>(topic: string, key: string, envelope: Envelope<T>): Promise<void> {
