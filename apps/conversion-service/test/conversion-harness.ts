@@ -5,7 +5,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Consumer, Kafka } from 'kafkajs';
 import { ConversionEnv, loadConfig } from '@funnel/config';
-import { ClickRecordedV1, createEnvelope, Envelope, newEventId, RpcReply, RpcRequest, TOPICS } from '@funnel/contracts';
+import { Envelope, RpcReply, RpcRequest, TOPICS } from '@funnel/contracts';
 import { createKafka, ensureTopics } from '@funnel/kafka';
 import { createThrowawayDatabase, prismaMigrateDeploy, ThrowawayDatabase } from '@funnel/persistence';
 import { getInfra, uniqueId } from '@funnel/testing';
@@ -147,26 +147,4 @@ export function replyData<T>(reply: RpcReply<T>): T {
   return reply.data;
 }
 
-/** A valid click.recorded event of a desktop visitor from the US, served `variantId` (none by default). */
-export function clickEvent(handle: string, campaignId: string, clickId = newEventId(), variantId: string | null = null): Envelope<ClickRecordedV1> {
-  return createEnvelope<ClickRecordedV1>({
-    type: ClickRecordedV1.type,
-    version: ClickRecordedV1.version,
-    handle,
-    aggregateId: clickId,
-    payload: {
-      clickId,
-      campaignId,
-      linkSlug: 'promo',
-      visitorId: 'v-1',
-      userAgent: 'Mozilla/5.0',
-      referrer: '',
-      source: 'direct',
-      country: 'US',
-      device: 'desktop',
-      isBot: false,
-      botReason: null,
-      variantId,
-    },
-  });
-}
+export { clickEvent } from '@funnel/testing';

@@ -91,14 +91,18 @@ export function describeValidationErrors(errors: ValidationError[], prefix = '')
  * a consumer turns `ok: false` into a DLQ outcome.
  */
 export function parseEnvelope<T extends object>(raw: Buffer | string | null, expected: ExpectedEvent<T>): ParseResult<T> {
+  const parsed = parseJson(raw);
+  return parsed.ok ? validateEnvelope(parsed.json, expected) : parsed;
+}
+
+/** A message value as JSON, or why it is not. */
+function parseJson(raw: Buffer | string | null): { ok: true; json: unknown } | { ok: false; error: string } {
   if (raw === null) return { ok: false, error: 'empty message value' };
-  let json: unknown;
   try {
-    json = JSON.parse(raw.toString());
+    return { ok: true, json: JSON.parse(raw.toString()) as unknown };
   } catch (e) {
     return { ok: false, error: `invalid JSON: ${(e as Error).message}` };
   }
-  return validateEnvelope(json, expected);
 }
 
 export type ExpectedEvent<T> = { type: string; version: number; payload: PayloadClass<T> };
@@ -145,13 +149,9 @@ export type ParseBatchResult<T> = { ok: true; envelopes: Envelope<T>[] } | { ok:
  * message poison (its error names the index), so a batch goes to the DLQ intact. Never throws.
  */
 export function parseEnvelopes<T extends object>(raw: Buffer | string | null, expected: ExpectedEvent<T>): ParseBatchResult<T> {
-  if (raw === null) return { ok: false, error: 'empty message value' };
-  let json: unknown;
-  try {
-    json = JSON.parse(raw.toString());
-  } catch (e) {
-    return { ok: false, error: `invalid JSON: ${(e as Error).message}` };
-  }
+  const parsed = parseJson(raw);
+  if (!parsed.ok) return parsed;
+  const json = parsed.json;
   if (!Array.isArray(json)) {
     const one = validateEnvelope(json, expected);
     return one.ok ? { ok: true, envelopes: [one.envelope] } : one;

@@ -102,12 +102,27 @@ function envelopeIsValid(json: unknown): json is Envelope<Record<string, unknown
   );
 }
 
-/** parseEnvelope, except that it never throws: it does on JSON `null` or a JSON string, which must be poison, not a retry. */
-function reference<T extends object>(raw: Buffer | string | null, expected: Expected<T>): ParseResult<T> {
+/** The reference parser's verdict, never a throw: a throw would be retried, and this must be poison. */
+function safely<R>(parse: () => R): R | { ok: false; error: string } {
   try {
-    return parseEnvelope(raw, expected);
+    return parse();
   } catch (e) {
     return { ok: false, error: `not an event envelope: ${(e as Error).message}` };
+  }
+}
+
+const reference = <T extends object>(raw: Buffer | string | null, expected: Expected<T>) => safely(() => parseEnvelope(raw, expected));
+const referenceBatch = <T extends object>(raw: Buffer | string | null, expected: Expected<T>) => safely(() => parseEnvelopes(raw, expected));
+
+const NOT_JSON = Symbol('not JSON');
+
+/** The value as JSON, or NOT_JSON (the reference parser then says why). */
+function jsonOf(raw: Buffer | string | null): unknown {
+  if (raw === null) return NOT_JSON;
+  try {
+    return JSON.parse(raw.toString()) as unknown;
+  } catch {
+    return NOT_JSON;
   }
 }
 
@@ -122,14 +137,8 @@ function reference<T extends object>(raw: Buffer | string | null, expected: Expe
  * its error, and parseEnvelope's verdict is the one that counts.
  */
 export function readEnvelope<T extends object>(raw: Buffer | string | null, expected: Expected<T>): ParseResult<T> {
-  if (raw === null) return reference(raw, expected);
-  let json: unknown;
-  try {
-    json = JSON.parse(raw.toString());
-  } catch {
-    return reference(raw, expected);
-  }
-  return validFast(json, expected) ?? reference(raw, expected);
+  const json = jsonOf(raw);
+  return (json !== NOT_JSON && validFast(json, expected)) || reference(raw, expected);
 }
 
 /** The envelope if `json` passes the fast checks; null when parseEnvelope must give the verdict. */
@@ -143,28 +152,14 @@ function validFast<T extends object>(json: unknown, expected: Expected<T>): Pars
   return { ok: true, envelope };
 }
 
-/** parseEnvelopes (never throws), for the same reason as `reference`. */
-function referenceBatch<T extends object>(raw: Buffer | string | null, expected: Expected<T>): ParseBatchResult<T> {
-  try {
-    return parseEnvelopes(raw, expected);
-  } catch (e) {
-    return { ok: false, error: `not an event envelope: ${(e as Error).message}` };
-  }
-}
-
 /**
  * readEnvelope for messages that are one envelope or an event batch (a JSON array of envelopes,
  * as the redirect edge produces clicks): parseEnvelopes' verdict, all or nothing, at the fast
  * path's cost. Anything that fails is handed to parseEnvelopes for its exact error.
  */
 export function readEnvelopes<T extends object>(raw: Buffer | string | null, expected: Expected<T>): ParseBatchResult<T> {
-  if (raw === null) return referenceBatch(raw, expected);
-  let json: unknown;
-  try {
-    json = JSON.parse(raw.toString());
-  } catch {
-    return referenceBatch(raw, expected);
-  }
+  const json = jsonOf(raw);
+  if (json === NOT_JSON) return referenceBatch(raw, expected);
   if (!Array.isArray(json)) {
     const one = validFast(json, expected);
     return one?.ok ? { ok: true, envelopes: [one.envelope] } : referenceBatch(raw, expected);

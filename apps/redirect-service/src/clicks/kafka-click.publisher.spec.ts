@@ -1,35 +1,11 @@
-import { ClickRecordedV1, createEnvelope, Envelope, MAX_BATCHED_EVENTS, parseEnvelopes } from '@funnel/contracts';
+import { ClickRecordedV1, Envelope, MAX_BATCHED_EVENTS, parseEnvelopes } from '@funnel/contracts';
+import { clickEvent } from '@funnel/testing';
 import type { ClickMessage } from './click-sink';
 import { clickRecords } from './kafka-click.publisher';
 
-let n = 0;
 function click(key: string): ClickMessage {
-  const clickId = `0195f0a2-7c1e-7c3a-9d2b-${String(++n).padStart(12, '0')}`;
   const [handle, campaignId] = key.split('/');
-  const envelope = createEnvelope<ClickRecordedV1>({
-    eventId: clickId,
-    type: ClickRecordedV1.type,
-    version: ClickRecordedV1.version,
-    handle,
-    aggregateId: clickId,
-    payload: {
-      clickId,
-      campaignId,
-      linkSlug: 'promo',
-      visitorId: 'v-1',
-      userAgent: 'Mozilla/5.0',
-      referrer: '',
-      source: 'direct',
-      country: 'US',
-      device: 'desktop',
-      browser: 'Firefox',
-      os: 'Linux',
-      isBot: false,
-      botReason: null,
-      variantId: null,
-    },
-  });
-  return { key, envelope };
+  return { key, envelope: clickEvent(handle, campaignId) };
 }
 
 const EXPECTED = { type: ClickRecordedV1.type, version: ClickRecordedV1.version, payload: ClickRecordedV1 };
