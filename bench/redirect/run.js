@@ -11,7 +11,8 @@
 // adding up to BENCH_SECONDS each), so a load change elsewhere on the machine weighs on both
 // alike rather than on whichever ran second. Throughput = requests / seconds over all rounds;
 // p50/p99 = the median of the rounds' values. Half of peak is then offered at a constant rate by
-// an open-loop client (see `paced`), to the edge and, for reference, to the bare handler.
+// an open-loop client (see `paced`), to the edge and, for reference, to the bare handler, again
+// interleaved in rounds.
 //
 // Env: KAFKA_BROKERS (127.0.0.1:9092), BENCH_SECONDS (10), BENCH_ROUNDS (5), BENCH_CONNECTIONS (50),
 // BENCH_EDGE_NODE_ARGS (extra node flags for the edge, e.g. "--cpu-prof --cpu-prof-dir=prof").
@@ -256,10 +257,17 @@ async function main() {
     const bareResult = summary(...bareRuns);
     const edgeResult = summary(...edgeRuns);
     const halfRate = Math.floor(edgeResult.rps / 2);
-    const atRate = (url) => paced(url, halfRate, SECONDS);
-    const halfResult = summary(await measured(edge, `http://127.0.0.1:${edgePort}${path}`, {}, atRate));
-    // For reference: what the machine itself allows (the bare handler at the same offered rate).
-    const bareHalfResult = summary(await measured(bare, `http://127.0.0.1:${barePort}${path}`, {}, atRate));
+    // Half of peak, interleaved in rounds like the peaks: p50/p99 are the medians of the rounds.
+    const atRate = (url) => paced(url, halfRate, roundSeconds);
+    const halfRuns = [];
+    const bareHalfRuns = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      halfRuns.push(await measured(edge, `http://127.0.0.1:${edgePort}${path}`, {}, atRate));
+      // For reference: what the machine itself allows (the bare handler at the same offered rate).
+      bareHalfRuns.push(await measured(bare, `http://127.0.0.1:${barePort}${path}`, {}, atRate));
+    }
+    const halfResult = summary(...halfRuns);
+    const bareHalfResult = summary(...bareHalfRuns);
 
     const ratio = edgeResult.rps / bareResult.rps;
     const row = (name, r) => `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   non-302/errors ${r.errors}   server CPU ${r.cpuMicrosPerRequest === null ? '?' : `${r.cpuMicrosPerRequest.toFixed(0)} µs/req (kernel ${r.systemMicrosPerRequest.toFixed(0)})`}`;
