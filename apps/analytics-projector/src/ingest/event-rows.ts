@@ -1,5 +1,4 @@
-import { ClickRecordedV1, ConversionRecordedV1, ConversionTestedV1, Envelope, peekEventType } from '@funnel/contracts';
-import { readEnvelope, readEnvelopes } from './read-envelope';
+import { ClickRecordedV1, ConversionRecordedV1, ConversionTestedV1, Envelope, peekEventType, readEnvelope, readEnvelopes } from '@funnel/contracts';
 
 /** Where a row came from in Kafka; kept in the row so the projector can resume from ClickHouse. */
 export interface KafkaPosition {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { ClickRecordedV1, parseEnvelopes, TOPICS } from '@funnel/contracts';
+import { ClickRecordedV1, readEnvelopes, TOPICS } from '@funnel/contracts';
 import { ConsumedMessage, dlq, EventConsumer, ok, Outcome, retry } from '@funnel/kafka';
 import { KAFKA } from '../infra/kafka.providers';
 import { ConversionServiceOptions, SERVICE_OPTIONS } from '../infra/service-options';
@@ -36,7 +36,8 @@ export class ClicksConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     const outcomes: Outcome[] = [];
     const clicks = new Map<string, NewClick>();
     for (const message of messages) {
-      const parsed = parseEnvelopes(message.value, CLICK_EVENT);
+      // parseEnvelopes' verdict at a fraction of its cost (see readEnvelopes): clicks are the volume.
+      const parsed = readEnvelopes(message.value, CLICK_EVENT);
       if (!parsed.ok) {
         outcomes.push(dlq(parsed.error));
         continue;

@@ -12,7 +12,7 @@ import {
   ValidationTypes,
   ValidatorConstraintInterface,
 } from 'class-validator';
-import { Envelope, eventBatchError, parseEnvelope, parseEnvelopes, ParseBatchResult, ParseResult, PayloadClass } from '@funnel/contracts';
+import { Envelope, eventBatchError, parseEnvelope, parseEnvelopes, ParseBatchResult, ParseResult, PayloadClass } from './envelope';
 
 type Expected<T> = { type: string; version: number; payload: PayloadClass<T> };
 

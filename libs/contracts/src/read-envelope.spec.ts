@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { ClickRecordedV1, ConversionRecordedV1, ConversionTestedV1, createEnvelope, parseEnvelope, PayloadClass } from '@funnel/contracts';
+import { createEnvelope, parseEnvelope, PayloadClass } from './envelope';
+import { ClickRecordedV1 } from './events/click/click-recorded.v1';
+import { ConversionRecordedV1, ConversionTestedV1 } from './events/conversion/conversion.v1';
 import { readEnvelope } from './read-envelope';
 
 const click = createEnvelope({
