@@ -3,3 +3,4 @@ export * from './producer';
 export * from './consumer';
 export * from './outcome';
 export * from './rpc-transport';
+export * from './hosted-consumer';

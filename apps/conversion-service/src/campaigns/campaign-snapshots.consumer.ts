@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { TOPICS } from '@funnel/contracts';
-import { ConsumedMessage, dlq, EventConsumer, ok, Outcome, retry } from '@funnel/kafka';
+import { ConsumedMessage, dlq, EventConsumer, HostedConsumer, ok, Outcome, retry } from '@funnel/kafka';
 import { KAFKA } from '../infra/kafka.providers';
 import { ConversionServiceOptions, SERVICE_OPTIONS } from '../infra/service-options';
 import { parseCampaignSnapshot, SnapshotMessage } from './campaign-snapshot.message';
@@ -12,15 +12,16 @@ import { ApplyCampaignSnapshots } from './use-cases/apply-campaign-snapshots';
  * campaign's event type and cookie window without reading campaign-service's tables.
  */
 @Injectable()
-export class CampaignSnapshotsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+export class CampaignSnapshotsConsumer extends HostedConsumer {
   private readonly logger = new Logger(CampaignSnapshotsConsumer.name);
-  private readonly consumer: EventConsumer;
+  protected readonly consumer: EventConsumer;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     @Inject(SERVICE_OPTIONS) options: ConversionServiceOptions,
     private readonly apply: ApplyCampaignSnapshots,
   ) {
+    super();
     this.consumer = new EventConsumer({
       kafka,
       groupId: `${options.groupId}-campaigns`,
@@ -48,13 +49,5 @@ export class CampaignSnapshotsConsumer implements OnApplicationBootstrap, OnModu
       return [retry(`applying ${valid.length} campaign snapshots failed: ${(e as Error).message}`)];
     }
     return outcomes;
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.consumer.stop();
   }
 }

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { ClickRecordedV1, readEnvelopes, TOPICS } from '@funnel/contracts';
-import { ConsumedMessage, dlq, EventConsumer, ok, Outcome, retry } from '@funnel/kafka';
+import { ConsumedMessage, dlq, EventConsumer, HostedConsumer, ok, Outcome, retry } from '@funnel/kafka';
 import { KAFKA } from '../infra/kafka.providers';
 import { ConversionServiceOptions, SERVICE_OPTIONS } from '../infra/service-options';
 import { NewClick } from './clicks.repository';
@@ -14,15 +14,16 @@ const CLICK_EVENT = { type: ClickRecordedV1.type, version: ClickRecordedV1.versi
  * is one click or a batch of them (the redirect edge batches, see encodeEventBatch).
  */
 @Injectable()
-export class ClicksConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+export class ClicksConsumer extends HostedConsumer {
   private readonly logger = new Logger(ClicksConsumer.name);
-  private readonly consumer: EventConsumer;
+  protected readonly consumer: EventConsumer;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     @Inject(SERVICE_OPTIONS) options: ConversionServiceOptions,
     private readonly recordClicks: RecordClicks,
   ) {
+    super();
     this.consumer = new EventConsumer({
       kafka,
       groupId: options.groupId,
@@ -61,13 +62,5 @@ export class ClicksConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       return [retry(`storing ${clicks.size} clicks failed: ${(e as Error).message}`)];
     }
     return outcomes;
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.consumer.stop();
   }
 }

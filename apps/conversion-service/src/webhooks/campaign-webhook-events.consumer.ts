@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { CampaignActivatedV1, CampaignPausedV1, TOPICS } from '@funnel/contracts';
-import { ConsumedMessage, EventConsumer, Outcome } from '@funnel/kafka';
+import { ConsumedMessage, EventConsumer, HostedConsumer, Outcome } from '@funnel/kafka';
 import { KAFKA } from '../infra/kafka.providers';
 import { ConversionServiceOptions, SERVICE_OPTIONS } from '../infra/service-options';
 import { EnqueueWebhookDeliveries } from './use-cases/enqueue-webhook-deliveries';
@@ -12,15 +12,16 @@ const CAMPAIGN_WEBHOOK_EVENTS = [CampaignActivatedV1, CampaignPausedV1] as const
 
 /** campaign-events topic → webhook_deliveries rows for campaign.activated / campaign.paused. */
 @Injectable()
-export class CampaignWebhookEventsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+export class CampaignWebhookEventsConsumer extends HostedConsumer {
   private readonly logger = new Logger(CampaignWebhookEventsConsumer.name);
-  private readonly consumer: EventConsumer;
+  protected readonly consumer: EventConsumer;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     @Inject(SERVICE_OPTIONS) options: ConversionServiceOptions,
     private readonly enqueue: EnqueueWebhookDeliveries,
   ) {
+    super();
     this.consumer = new EventConsumer({
       kafka,
       groupId: `${options.groupId}-campaign-webhooks`,
@@ -32,13 +33,5 @@ export class CampaignWebhookEventsConsumer implements OnApplicationBootstrap, On
 
   handle(message: ConsumedMessage): Promise<Outcome> {
     return enqueueWebhookEvent(message, CAMPAIGN_WEBHOOK_EVENTS, this.enqueue);
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.consumer.stop();
   }
 }

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { ConversionRecordedV1, ConversionTestedV1, TOPICS } from '@funnel/contracts';
-import { ConsumedMessage, EventConsumer, Outcome } from '@funnel/kafka';
+import { ConsumedMessage, EventConsumer, HostedConsumer, Outcome } from '@funnel/kafka';
 import { KAFKA } from '../infra/kafka.providers';
 import { ConversionServiceOptions, SERVICE_OPTIONS } from '../infra/service-options';
 import { EnqueueWebhookDeliveries } from './use-cases/enqueue-webhook-deliveries';
@@ -11,15 +11,16 @@ const EVENT_CLASSES = [ConversionRecordedV1, ConversionTestedV1] as const;
 
 /** conversions topic → webhook_deliveries rows (the dispatcher sends them). */
 @Injectable()
-export class WebhookEventsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+export class WebhookEventsConsumer extends HostedConsumer {
   private readonly logger = new Logger(WebhookEventsConsumer.name);
-  private readonly consumer: EventConsumer;
+  protected readonly consumer: EventConsumer;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     @Inject(SERVICE_OPTIONS) options: ConversionServiceOptions,
     private readonly enqueue: EnqueueWebhookDeliveries,
   ) {
+    super();
     this.consumer = new EventConsumer({
       kafka,
       groupId: `${options.groupId}-webhooks`,
@@ -31,13 +32,5 @@ export class WebhookEventsConsumer implements OnApplicationBootstrap, OnModuleDe
 
   handle(message: ConsumedMessage): Promise<Outcome> {
     return enqueueWebhookEvent(message, EVENT_CLASSES, this.enqueue);
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.consumer.stop();
   }
 }
