@@ -1,7 +1,12 @@
 'use strict';
 // npm run bench:redirect — throughput and latency of the redirect edge with tracking, next to a
-// bare Fastify 302 handler measured in the same run with the same load (autocannon), then the
-// edge's p99 at half of its peak rate. Needs a build (dist/) and a reachable Kafka.
+// bare Fastify 302 handler measured in the same run with the same load, then the edge's p99 at
+// half of its peak rate. Needs a build (dist/) and a reachable Kafka.
+//
+// The load tool is wrk when it is installed (Debian: apt-get install wrk), else autocannon;
+// BENCH_TOOL=wrk|autocannon chooses. On a small machine the tool shares the CPU with the servers,
+// and autocannon (JavaScript) spends several times more CPU per request than wrk (C): with it the
+// ratio measures the client's cost as much as the edge's. Both are reported by the closing lines.
 //
 // The edge under test is a real redirect-service process on a free port, serving a link of an
 // ACTIVE campaign published to the broker under a throwaway handle (tombstoned afterwards). Its
@@ -12,12 +17,14 @@
 // alike rather than on whichever ran second. Throughput = requests / seconds over all rounds;
 // p50/p99 = the median of the rounds' values. Half of peak is then offered at a constant rate by
 // an open-loop client (see `paced`), to the edge and, for reference, to the bare handler, again
-// interleaved in rounds.
+// interleaved in rounds. Server CPU per request comes from /proc; for the edge it is split into
+// its request thread and its other threads (the click worker, GC helpers).
 //
 // Env: KAFKA_BROKERS (127.0.0.1:9092), BENCH_SECONDS (10), BENCH_ROUNDS (5), BENCH_CONNECTIONS (50),
-// BENCH_EDGE_NODE_ARGS (extra node flags for the edge, e.g. "--cpu-prof --cpu-prof-dir=prof").
+// BENCH_TOOL (wrk if installed, else autocannon), BENCH_EDGE_NODE_ARGS (extra node flags for the
+// edge, e.g. "--cpu-prof --cpu-prof-dir=prof").
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
-const { spawn } = require('node:child_process');
+const { execFile, execFileSync, spawn } = require('node:child_process');
 const { mkdtempSync, rmSync, existsSync } = require('node:fs');
 const { createServer } = require('node:net');
 const { tmpdir } = require('node:os');
@@ -30,11 +37,21 @@ const BROKERS = process.env.KAFKA_BROKERS || '127.0.0.1:9092';
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 50);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS || 5));
+const TOOL = process.env.BENCH_TOOL || (hasWrk() ? 'wrk' : 'autocannon');
 const BENCH_TOPIC = 'funnel.bench.clicks';
 const MAIN = join(ROOT, 'dist', 'apps', 'redirect-service', 'src', 'main.js');
 const UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function hasWrk() {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch (e) {
+    return e.code !== 'ENOENT'; // wrk --version exits 1 after printing its version
+  }
+}
 
 function freePort() {
   return new Promise((done, fail) => {
@@ -78,13 +95,42 @@ function stopChild(child) {
   return exited;
 }
 
+/** Closed-loop peak load with the chosen tool; the result has autocannon's shape. */
 function run(url, extra = {}) {
+  return TOOL === 'wrk' ? runWrk(url, extra.duration ?? SECONDS) : runAutocannon(url, extra);
+}
+
+function runAutocannon(url, extra) {
   return new Promise((done, fail) => {
     const instance = autocannon(
       { url, connections: CONNECTIONS, duration: SECONDS, headers: { 'user-agent': UA, 'cf-ipcountry': 'US' }, ...extra },
       (err, result) => (err ? fail(err) : done(result)),
     );
     instance.on('error', fail);
+  });
+}
+
+/** wrk on one thread (the machine's other core is the servers'), its output parsed. */
+function runWrk(url, seconds) {
+  const ms = (v) => (v.endsWith('us') ? parseFloat(v) / 1000 : v.endsWith('ms') ? parseFloat(v) : parseFloat(v) * 1000);
+  return new Promise((done, fail) => {
+    const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-H', `User-Agent: ${UA}`, '-H', 'CF-IPCountry: US', url];
+    execFile('wrk', args, (err, out) => {
+      if (err) return fail(err);
+      const total = /(\d+) requests in ([\d.]+)(m?s)/.exec(out);
+      if (!total) return fail(new Error(`unexpected wrk output:\n${out}`));
+      const percentile = (p) => Number(ms(new RegExp(`\\s${p}%\\s+(\\S+)`).exec(out)[1]).toFixed(1));
+      const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+      const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+      done({
+        requests: { total: Number(total[1]) },
+        duration: total[3] === 'ms' ? Number(total[2]) / 1000 : Number(total[2]),
+        latency: { p50: percentile(50), p99: percentile(99) },
+        errors: socketErrors ? socketErrors.slice(1).reduce((n, v) => n + Number(v), 0) : 0,
+        timeouts: 0,
+        non2xx: non2xx ? Number(non2xx[1]) : 0,
+      });
+    });
   });
 }
 
@@ -170,8 +216,12 @@ function paced(url, rate, seconds) {
 /** CPU seconds (user, system) a child has used so far, from /proc (Linux); null elsewhere. */
 function cpuSeconds(child) {
   try {
-    const fields = require('node:fs').readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 }; // utime, stime in clock ticks (USER_HZ = 100)
+    const { readFileSync } = require('node:fs');
+    const fields = (stat) => readFileSync(stat, 'utf8').split(') ')[1].split(' ');
+    const all = fields(`/proc/${child.pid}/stat`);
+    const main = fields(`/proc/${child.pid}/task/${child.pid}/stat`); // the main (request) thread
+    // utime, stime in clock ticks (USER_HZ = 100)
+    return { user: Number(all[11]) / 100, system: Number(all[12]) / 100, main: (Number(main[11]) + Number(main[12])) / 100 };
   } catch {
     return null;
   }
@@ -182,7 +232,8 @@ async function measured(child, url, extra, load = run) {
   const before = cpuSeconds(child);
   const result = await load(url, extra);
   const after = cpuSeconds(child);
-  result.serverCpu = before === null || after === null ? null : { user: after.user - before.user, system: after.system - before.system };
+  result.serverCpu =
+    before === null || after === null ? null : { user: after.user - before.user, system: after.system - before.system, main: after.main - before.main };
   return result;
 }
 
@@ -199,6 +250,7 @@ function summary(...results) {
     errors: results.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx - (r['3xx'] ?? 0), 0),
     cpuMicrosPerRequest: results.every((r) => r.serverCpu !== null) ? (results.reduce((n, r) => n + r.serverCpu.user + r.serverCpu.system, 0) / requests) * 1e6 : null,
     systemMicrosPerRequest: results.every((r) => r.serverCpu !== null) ? (results.reduce((n, r) => n + r.serverCpu.system, 0) / requests) * 1e6 : null,
+    mainMicrosPerRequest: results.every((r) => r.serverCpu !== null) ? (results.reduce((n, r) => n + r.serverCpu.main, 0) / requests) * 1e6 : null,
   };
 }
 
@@ -270,8 +322,8 @@ async function main() {
     const bareHalfResult = summary(...bareHalfRuns);
 
     const ratio = edgeResult.rps / bareResult.rps;
-    const row = (name, r) => `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   non-302/errors ${r.errors}   server CPU ${r.cpuMicrosPerRequest === null ? '?' : `${r.cpuMicrosPerRequest.toFixed(0)} µs/req (kernel ${r.systemMicrosPerRequest.toFixed(0)})`}`;
-    console.log(`\nredirect bench: ${CONNECTIONS} connections, ${SECONDS} s each (peaks interleaved in ${ROUNDS} rounds)\n`);
+    const row = (name, r) => `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   non-302/errors ${r.errors}   server CPU ${r.cpuMicrosPerRequest === null ? '?' : `${r.cpuMicrosPerRequest.toFixed(0)} µs/req (kernel ${r.systemMicrosPerRequest.toFixed(0)}, request thread ${r.mainMicrosPerRequest.toFixed(0)})`}`;
+    console.log(`\nredirect bench: ${TOOL}, ${CONNECTIONS} connections, ${SECONDS} s each (peaks interleaved in ${ROUNDS} rounds)\n`);
     console.log(row('bare Fastify 302', bareResult));
     console.log(row('redirect-service with tracking', edgeResult));
     console.log(row(`redirect at half peak (${halfRate}/s, paced)`, halfResult));

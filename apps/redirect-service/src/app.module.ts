@@ -21,8 +21,8 @@ function healthChecks(table: LinkTable, snapshots: SnapshotConsumer, clicks: Cli
     {
       name: 'clicks',
       check: async () => {
-        const failure = clicks.batcher.failure;
-        if (failure) throw new Error(`clicks neither produced nor spooled (${clicks.batcher.pending} in memory): ${failure}`);
+        const failure = clicks.failure;
+        if (failure) throw new Error(`clicks neither produced nor spooled (${clicks.pending} in memory): ${failure}`);
       },
     },
     {

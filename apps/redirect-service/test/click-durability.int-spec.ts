@@ -76,11 +76,12 @@ describe('redirect-service click durability while Kafka is down', () => {
       clickIds.push(new URL(res.headers.get('location') as string).searchParams.get(CONTEXT_PARAM) as string);
     }
     // With the broker away, every click ends up durably in the spool.
-    await waitFor(async () => pipeline.publisher.spooled, (n) => n >= K, { what: `${K} clicks spooled`, timeoutMs: 20000 });
-    expect(pipeline.publisher.backlogBytes).toBeGreaterThan(0);
+    // (The status comes from the click worker, which produces and spools off the request thread.)
+    await waitFor(async () => (await pipeline.refreshStatus()).spooled, (n) => n >= K, { what: `${K} clicks spooled`, timeoutMs: 20000 });
+    expect((await pipeline.refreshStatus()).backlogBytes).toBeGreaterThan(0);
 
     await broker.start();
-    await waitFor(async () => pipeline.spool.isEmpty, Boolean, { what: 'spool replayed', timeoutMs: 60000 });
+    await waitFor(async () => (await pipeline.refreshStatus()).spoolEmpty, Boolean, { what: 'spool replayed', timeoutMs: 60000 });
 
     const seen = new Map<string, number>();
     consumer = kafka.consumer({ groupId: uniqueId('durability-count-') });

@@ -287,21 +287,41 @@ describe('redirect-service against real Kafka', () => {
     expect(disableMs).toBeLessThan(1000);
   });
 
+  it('replaces a click worker that dies; clicks captured meanwhile wait and are delivered by its replacement', async () => {
+    const pipeline = (app as INestApplication).get(ClickPipeline);
+    const first = pipeline.workerThread;
+    expect(first).toBeDefined();
+    await pipeline.refreshStatus(); // nothing of earlier tests left in the dead worker's memory
+    await first?.terminate();
+    expect(pipeline.workerThread).toBeUndefined();
+    const health = await fetch(`${base}/health`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ dependencies: { clicks: { status: 'down', error: expect.stringMatching(/click worker exited/) } } });
+
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await get(`/${handle}/spring`, { headers: { 'user-agent': UA.mac } });
+      expect(res.status).toBe(302); // redirects never wait on the click path
+      ids.push(clickIdOf(res.headers.get('location')) as string);
+    }
+    await waitFor(async () => (await fetch(`${base}/health`)).status, (s) => s === 200, { what: 'a replacement click worker', timeoutMs: 20000 });
+    expect(pipeline.workerThread).toBeDefined();
+    expect(pipeline.workerThread).not.toBe(first);
+    await waitFor(async () => ids.filter((id) => seen.some((c) => c.envelope.payload.clickId === id)).length, (n) => n === ids.length, {
+      what: 'the clicks captured while no worker ran',
+    });
+  });
+
   it('flushes queued clicks on shutdown instead of losing them', async () => {
     const res = await get(`/${handle}/spring`, { headers: { 'user-agent': UA.windows } });
     const clickId = clickIdOf(res.headers.get('location'));
-    // The flush interval is 1 s, so the click is still queued when the drain starts: the drain must deliver it.
-    const batcher = (app as INestApplication).get(ClickPipeline).batcher;
-    const drain = batcher.drain.bind(batcher);
-    let pendingAtDrain = -1;
-    jest.spyOn(batcher, 'drain').mockImplementation(async (timeoutMs) => {
-      pendingAtDrain = batcher.pending;
-      return drain(timeoutMs);
-    });
+    // The flush interval is 1 s, so the click is still queued in the click worker when the drain starts: the drain must deliver it.
+    const pipeline = (app as INestApplication).get(ClickPipeline);
+    expect((await pipeline.refreshStatus()).pending).toBe(1);
     await app?.close();
     app = undefined;
-    expect(pendingAtDrain).toBe(1);
-    expect(batcher.pending).toBe(0);
+    expect(pipeline.status.pending).toBe(0);
+    expect(pipeline.status.failure).toBeNull();
     await waitFor(async () => seen.some((c) => c.envelope.payload.clickId === clickId), Boolean, { what: 'click produced during shutdown' });
   });
 });

@@ -11,7 +11,7 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidV7 } from './uuid-v7';
 
 /** The one envelope every event travels in. */
 export interface Envelope<T> {
@@ -43,7 +43,7 @@ export interface NewEvent<T> {
 }
 
 export function newEventId(): string {
-  return uuidv7();
+  return uuidV7();
 }
 
 export function createEnvelope<T>(event: NewEvent<T>): Envelope<T> {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 export * from './topics';
 export * from './event-types';
 export * from './envelope';
+export * from './uuid-v7';
 export * from './read-envelope';
 export * from './domain';
 export * from './rpc';

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { CONTEXT_PARAM, RuleSnapshotV1 } from '@funnel/contracts';
 import { campaignSnapshot, linkSnapshot, ruleSnapshot } from '../../../test/fixtures';
 import type { ClickMessage, ClickSink } from '../../clicks/click-sink';
+import { ClickRecorder } from '../../clicks/click-recorder';
 import { LinkTable } from '../../link-table/link-table';
 import { ClickRateWindow } from '../click-rate';
 import { RedirectCommand, RedirectLink } from './redirect-link';
@@ -41,7 +42,7 @@ describe('RedirectLink', () => {
     table = new LinkTable();
     table.markReady();
     sink = new MemorySink();
-    redirect = new RedirectLink(table, sink, rateWindow());
+    redirect = new RedirectLink(table, new ClickRecorder(sink, rateWindow()));
   });
 
   it('redirects an ACTIVE campaign link with the click id appended and records the click', () => {
@@ -137,7 +138,7 @@ describe('RedirectLink', () => {
     expect(redirect.execute(command({ slug: 's'.repeat(65) }))).toEqual({ kind: 'not_found' });
     expect(redirect.execute(command({ handle: 'ACME' }))).toEqual({ kind: 'not_found' });
 
-    const loading = new RedirectLink(new LinkTable(), sink, rateWindow());
+    const loading = new RedirectLink(new LinkTable(), new ClickRecorder(sink, rateWindow()));
     expect(loading.execute(command({ slug: 'nope' }))).toEqual({ kind: 'loading' });
     expect(loading.execute(command({ slug: 's'.repeat(65) }))).toEqual({ kind: 'not_found' });
   });
@@ -145,7 +146,7 @@ describe('RedirectLink', () => {
   it('serves a link it already holds while still loading', () => {
     const partial = new LinkTable();
     partial.putLink(linkSnapshot());
-    expect(new RedirectLink(partial, sink, rateWindow()).execute(command()).kind).toBe('redirect');
+    expect(new RedirectLink(partial, new ClickRecorder(sink, rateWindow())).execute(command()).kind).toBe('redirect');
   });
 
   it('flags clicks from one address beyond the rate limit as click_rate bots, other addresses unaffected', () => {

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { v7 as uuidv7 } from 'uuid';
-import { ClickRecordedV1, createEnvelope, HANDLE_PATTERN, SLUG_PATTERN, snapshotKey } from '@funnel/contracts';
-import { CLICK_SINK } from '../../clicks/click-sink';
-import type { ClickSink } from '../../clicks/click-sink';
+import { HANDLE_PATTERN, SLUG_PATTERN, uuidV7 } from '@funnel/contracts';
+import { CLICK_CAPTURE } from '../../clicks/captured-click';
+import type { ClickCapture } from '../../clicks/captured-click';
 import { LinkTable } from '../../link-table/link-table';
-import { buildClickContext, ClickContext, ClickContextInput } from '../click-context';
-import { ClickRateWindow } from '../click-rate';
+import type { Variant } from '../../personalization/rule-book';
+import { buildClickContext, ClickContextInput } from '../click-context';
 import { appendContextParam } from '../context-param';
 
 export interface RedirectCommand extends ClickContextInput {
@@ -34,15 +33,16 @@ export type RedirectOutcome =
 
 /**
  * The hot path: look the link up in memory, pick the destination (the first matching
- * personalization rule's variant, else the link's own), build the Location, and hand a click to
- * the sink when the link's campaign is ACTIVE. No I/O: the sink only queues.
+ * personalization rule's variant, else the link's own), build the Location, and capture the click
+ * when the link's campaign is ACTIVE. No I/O and no more work than the answer needs: the click's
+ * context and event are worked out by the click worker (see ClickRecorder), and only a handle
+ * with personalization rules has its context worked out here, for the rules.
  */
 @Injectable()
 export class RedirectLink {
   constructor(
     private readonly table: LinkTable,
-    @Inject(CLICK_SINK) private readonly sink: ClickSink,
-    private readonly clickRate: ClickRateWindow,
+    @Inject(CLICK_CAPTURE) private readonly clicks: ClickCapture,
   ) {}
 
   execute(command: RedirectCommand): RedirectOutcome {
@@ -52,59 +52,37 @@ export class RedirectLink {
     const resolved = this.table.resolve(handle, slug);
     if (!resolved) return this.table.ready ? { kind: 'not_found' } : { kind: 'loading' };
     const { link, tracked } = resolved;
-    const personalized = this.table.rules.has(handle);
 
-    // The click's context is worked out only when something needs it: the click record or a rule.
-    let context: ClickContext | null = null;
-    if (tracked || personalized) {
-      const now = command.now?.getTime() ?? Date.now();
-      // Only tracked clicks count towards an address's rate: that is what the verdict is about.
-      const rateExceeded = tracked && command.ip !== undefined && this.clickRate.hit(command.ip, now);
-      context = buildClickContext(command, rateExceeded);
+    let variant: Variant | null = null;
+    if (this.table.rules.has(handle)) {
+      // The rules read the device, country and source, which the rate window does not change.
+      const context = buildClickContext(command);
+      variant = this.table.rules.select(handle, { campaignId: link.campaignId, device: context.device, country: context.country, source: context.source });
     }
-    const variant =
-      personalized && context
-        ? this.table.rules.select(handle, { campaignId: link.campaignId, device: context.device, country: context.country, source: context.source })
-        : null;
     const destination = variant ? variant.location : link.location;
     const variantId = variant ? variant.id : null;
 
     // The destination gets the context param whenever the link asks for it; the click behind
     // the id is recorded only while the campaign is ACTIVE.
-    const clickId = tracked || link.appendContextParam ? uuidv7() : null;
+    const clickId = tracked || link.appendContextParam ? uuidV7() : null;
     const location = link.appendContextParam && clickId ? appendContextParam(destination, clickId) : destination;
-    if (!tracked || !clickId || !context || link.campaignId === null) return { kind: 'redirect', location, clickId: null, variantId, newVisitorId: null };
+    if (!tracked || !clickId || link.campaignId === null) return { kind: 'redirect', location, clickId: null, variantId, newVisitorId: null };
 
     const newVisitorId = command.visitorId ? null : randomUUID();
-    // Field by field: a spread followed by more properties is several times slower in V8.
-    const payload: ClickRecordedV1 = {
+    this.clicks.capture({
       clickId,
+      occurredAt: command.now?.getTime() ?? Date.now(),
+      handle,
       campaignId: link.campaignId,
-      linkSlug: link.slug,
+      slug: link.slug,
       visitorId: command.visitorId ?? (newVisitorId as string),
-      userAgent: context.userAgent,
-      referrer: context.referrer,
-      source: context.source,
-      country: context.country,
-      device: context.device,
-      browser: context.browser,
-      os: context.os,
-      isBot: context.isBot,
-      botReason: context.botReason,
       variantId,
-    };
-    this.sink.record({
-      key: snapshotKey(handle, link.campaignId),
-      envelope: createEnvelope({
-        // The event is the click: one id for both, so deduping by either is the same thing.
-        eventId: clickId,
-        type: ClickRecordedV1.type,
-        version: ClickRecordedV1.version,
-        handle,
-        aggregateId: clickId,
-        occurredAt: command.now ?? new Date(),
-        payload,
-      }),
+      method: command.method,
+      userAgent: command.userAgent,
+      referrer: command.referrer,
+      utmSource: command.utmSource,
+      countryHeader: command.countryHeader,
+      ip: command.ip,
     });
     return { kind: 'redirect', location, clickId, variantId, newVisitorId };
   }
