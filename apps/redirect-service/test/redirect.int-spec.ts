@@ -226,10 +226,18 @@ describe('redirect-service against real Kafka', () => {
 
   it('answers 404 link_not_found for unknown or malformed links and 400 for an oversized query, recording nothing', async () => {
     const count = seen.length;
-    for (const path of [`/${handle}/nope`, `/nobody-${handle}/spring`, `/${handle}/${'s'.repeat(65)}`, `/${handle.toUpperCase()}/spring`]) {
+    for (const path of [`/${handle}/nope`, `/nobody-${handle}/spring`, `/${handle}/${'s'.repeat(65)}`, `/${handle}/${'s'.repeat(300)}`, `/${handle.toUpperCase()}/spring`]) {
       const res = await get(path);
       expect(res.status).toBe(404);
       expect(await res.json()).toEqual({ success: false, error: 'link_not_found', message: expect.any(String) });
+    }
+    const head = await get(`/${handle}/nope`, { method: 'HEAD' });
+    expect([head.status, await head.text()]).toEqual([404, '']);
+    // Other paths and methods are Fastify's: its own 404, and the health route is untouched.
+    for (const [path, method] of [[`/${handle}/spring/extra`, 'GET'], [`/${handle}/spring`, 'POST']]) {
+      const res = await get(path, { method });
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ statusCode: 404 });
     }
     const long = await get(`/${handle}/spring?utm_source=${'a'.repeat(5000)}`);
     expect(long.status).toBe(400);
