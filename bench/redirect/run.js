@@ -228,9 +228,44 @@ function cpuSeconds(child) {
 }
 
 /** Runs the load (autocannon unless given) and notes how much CPU the server spent on it. */
+/** CPU seconds a child uses per second while nothing is asked of it (timers, consumers' polls). */
+async function idleRate(child) {
+  const before = cpuSeconds(child);
+  await sleep(2000);
+  const after = cpuSeconds(child);
+  return before === null || after === null ? 0 : (after.user + after.system - before.user - before.system) / 2;
+}
+
+/**
+ * Runs the load (autocannon unless given), then waits until the server is idle again (its CPU
+ * over 250 ms no more than its idle rate plus 2% of a core, at most 30 s): work a server deferred,
+ * such as clicks still being produced, belongs to its round, so its CPU counts there and its time
+ * is reported as `settleSeconds`, and the next round (often the other server's) starts on a quiet
+ * machine.
+ */
 async function measured(child, url, extra, load = run) {
+  // The other server is stopped (SIGSTOP) while this one is measured: its idle timers and polls
+  // then take nothing from this round.
+  for (const other of child.others ?? []) other.kill('SIGSTOP');
+  try {
+    return await measuredAlone(child, url, extra, load);
+  } finally {
+    for (const other of child.others ?? []) other.kill('SIGCONT');
+  }
+}
+
+async function measuredAlone(child, url, extra, load) {
   const before = cpuSeconds(child);
   const result = await load(url, extra);
+  const loadEnded = Date.now();
+  const quiet = 0.25 * ((child.idleCpuPerSecond ?? 0) + 0.02);
+  for (let last = cpuSeconds(child); last !== null && Date.now() - loadEnded < 30000; ) {
+    await sleep(250);
+    const now = cpuSeconds(child);
+    if (now === null || now.user + now.system - (last.user + last.system) <= quiet) break;
+    last = now;
+  }
+  result.settleSeconds = (Date.now() - loadEnded) / 1000;
   const after = cpuSeconds(child);
   result.serverCpu =
     before === null || after === null ? null : { user: after.user - before.user, system: after.system - before.system, main: after.main - before.main };
@@ -250,6 +285,7 @@ function summary(...results) {
     errors: results.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx - (r['3xx'] ?? 0), 0),
     cpuMicrosPerRequest: results.every((r) => r.serverCpu !== null) ? (results.reduce((n, r) => n + r.serverCpu.user + r.serverCpu.system, 0) / requests) * 1e6 : null,
     systemMicrosPerRequest: results.every((r) => r.serverCpu !== null) ? (results.reduce((n, r) => n + r.serverCpu.system, 0) / requests) * 1e6 : null,
+    settleSeconds: median(results.map((r) => r.settleSeconds)),
     mainMicrosPerRequest: results.every((r) => r.serverCpu !== null) ? (results.reduce((n, r) => n + r.serverCpu.main, 0) / requests) * 1e6 : null,
   };
 }
@@ -277,12 +313,19 @@ async function main() {
   await producer.send({ topic: 'funnel.link-snapshots', messages: [{ key: `${handle}/go`, value: JSON.stringify(link) }] });
 
   const spool = mkdtempSync(join(tmpdir(), 'bench-redirect-spool-'));
-  const [barePort, edgePort] = [await freePort(), await freePort()];
+  const [barePort, edgePort, httpPort] = [await freePort(), await freePort(), await freePort()];
   const bareScript = `
     const app = require('fastify')({ logger: false });
     app.get('/:handle/:slug', (request, reply) => reply.code(302).header('location', 'https://shop.example.com/landing?ref=bench').send());
     app.listen({ port: ${barePort}, host: '127.0.0.1' });`;
   const bare = startChild('bare fastify', ['-e', bareScript], {});
+  // For reference: the same 302 from node:http alone, which the edge's redirect route is built on.
+  const httpScript = `
+    require('node:http').createServer((req, res) => {
+      res.writeHead(302, { location: 'https://shop.example.com/landing?ref=bench', 'content-length': '0' });
+      res.end();
+    }).listen(${httpPort}, '127.0.0.1');`;
+  const bareHttp = startChild('bare node:http', ['-e', httpScript], {});
   const edge = startChild('redirect-service', [...(process.env.BENCH_EDGE_NODE_ARGS || '').split(' ').filter(Boolean), MAIN], {
     REDIRECT_PORT: String(edgePort),
     KAFKA_BROKERS: BROKERS,
@@ -293,21 +336,30 @@ async function main() {
   });
   try {
     await waitUntil('bare fastify', async () => (await fetch(`http://127.0.0.1:${barePort}/a/b`, { redirect: 'manual' })).status === 302);
+    await waitUntil('bare node:http', async () => (await fetch(`http://127.0.0.1:${httpPort}/a/b`, { redirect: 'manual' })).status === 302);
     await waitUntil('redirect-service to serve the bench link', async () => (await fetch(`http://127.0.0.1:${edgePort}/${handle}/go`, { redirect: 'manual' })).status === 302, 90000);
 
     const path = `/${handle}/go?utm_source=bench`;
     // Short warm-ups so neither side is measured while the JIT is still compiling.
     await run(`http://127.0.0.1:${barePort}${path}`, { duration: 2 });
     await run(`http://127.0.0.1:${edgePort}${path}`, { duration: 2 });
+    await run(`http://127.0.0.1:${httpPort}${path}`, { duration: 2 });
+    [bare.idleCpuPerSecond, edge.idleCpuPerSecond, bareHttp.idleCpuPerSecond] = await Promise.all([idleRate(bare), idleRate(edge), idleRate(bareHttp)]);
+    bare.others = [edge, bareHttp];
+    edge.others = [bare, bareHttp];
+    bareHttp.others = [bare, edge];
+    const httpRuns = [];
     const bareRuns = [];
     const edgeRuns = [];
     const roundSeconds = Math.max(1, Math.round(SECONDS / ROUNDS));
     for (let i = 0; i < ROUNDS; i++) {
       bareRuns.push(await measured(bare, `http://127.0.0.1:${barePort}${path}`, { duration: roundSeconds }));
       edgeRuns.push(await measured(edge, `http://127.0.0.1:${edgePort}${path}`, { duration: roundSeconds }));
+      httpRuns.push(await measured(bareHttp, `http://127.0.0.1:${httpPort}${path}`, { duration: roundSeconds }));
     }
     const bareResult = summary(...bareRuns);
     const edgeResult = summary(...edgeRuns);
+    const httpResult = summary(...httpRuns);
     const halfRate = Math.floor(edgeResult.rps / 2);
     // Half of peak, interleaved in rounds like the peaks: p50/p99 are the medians of the rounds.
     const atRate = (url) => paced(url, halfRate, roundSeconds);
@@ -322,20 +374,26 @@ async function main() {
     const bareHalfResult = summary(...bareHalfRuns);
 
     const ratio = edgeResult.rps / bareResult.rps;
-    const row = (name, r) => `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   non-302/errors ${r.errors}   server CPU ${r.cpuMicrosPerRequest === null ? '?' : `${r.cpuMicrosPerRequest.toFixed(0)} µs/req (kernel ${r.systemMicrosPerRequest.toFixed(0)}, request thread ${r.mainMicrosPerRequest.toFixed(0)})`}`;
+    const row = (name, r) => `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   non-302/errors ${r.errors}   server CPU ${r.cpuMicrosPerRequest === null ? '?' : `${r.cpuMicrosPerRequest.toFixed(0)} µs/req (kernel ${r.systemMicrosPerRequest.toFixed(0)}, request thread ${r.mainMicrosPerRequest.toFixed(0)})`}   idle again after ${r.settleSeconds.toFixed(2)} s`;
     console.log(`\nredirect bench: ${TOOL}, ${CONNECTIONS} connections, ${SECONDS} s each (peaks interleaved in ${ROUNDS} rounds)\n`);
     console.log(row('bare Fastify 302', bareResult));
     console.log(row('redirect-service with tracking', edgeResult));
+    console.log(row('bare node:http 302 (reference)', httpResult));
     console.log(row(`redirect at half peak (${halfRate}/s, paced)`, halfResult));
     console.log(row(`bare at the same rate (reference)`, bareHalfResult));
-    console.log(`\nratio (tracked / bare): ${ratio.toFixed(2)}  (target >= 0.70)  ${ratio >= 0.7 ? 'OK' : 'BELOW TARGET'}`);
+    console.log(`\nidle CPU: bare ${(bare.idleCpuPerSecond * 100).toFixed(1)}% of a core, redirect-service ${(edge.idleCpuPerSecond * 100).toFixed(1)}%`);
+    console.log(`ratio (tracked / bare): ${ratio.toFixed(2)}  (target >= 0.70)  ${ratio >= 0.7 ? 'OK' : 'BELOW TARGET'}`);
+    console.log(
+      `tracked / bare node:http: ${(edgeResult.rps / httpResult.rps).toFixed(2)}  (for reference: the edge answers its redirect route on node:http, in front of Fastify)`,
+    );
     if (bareResult.cpuMicrosPerRequest && edgeResult.cpuMicrosPerRequest) {
       const cpuRatio = bareResult.cpuMicrosPerRequest / edgeResult.cpuMicrosPerRequest;
       console.log(`CPU-bound ratio (bare µs/req ÷ tracked µs/req): ${cpuRatio.toFixed(2)}  (the ratio a CPU-bound edge would reach, whatever else the machine runs)`);
     }
     console.log(`p99 at half of peak: ${halfResult.p99} ms  (target < 10 ms)  ${halfResult.p99 < 10 ? 'OK' : 'ABOVE TARGET'}`);
   } finally {
-    await Promise.all([stopChild(bare), stopChild(edge)]);
+    for (const child of [bare, edge, bareHttp]) child.kill('SIGCONT');
+    await Promise.all([stopChild(bare), stopChild(edge), stopChild(bareHttp)]);
     await producer.send({ topic: 'funnel.link-snapshots', messages: [{ key: `${handle}/go`, value: null }] });
     await producer.send({ topic: 'funnel.campaign-snapshots', messages: [{ key: `${handle}/bench-campaign`, value: null }] });
     await producer.disconnect();
