@@ -381,7 +381,7 @@ async function main() {
     console.log(row('bare node:http 302 (reference)', httpResult));
     console.log(row(`redirect at half peak (${halfRate}/s, paced)`, halfResult));
     console.log(row(`bare at the same rate (reference)`, bareHalfResult));
-    console.log(`\nidle CPU: bare ${(bare.idleCpuPerSecond * 100).toFixed(1)}% of a core, redirect-service ${(edge.idleCpuPerSecond * 100).toFixed(1)}%`);
+    console.log(`\nidle CPU: bare ${Math.max(0, bare.idleCpuPerSecond * 100).toFixed(1)}% of a core, redirect-service ${Math.max(0, edge.idleCpuPerSecond * 100).toFixed(1)}%`);
     console.log(`ratio (tracked / bare): ${ratio.toFixed(2)}  (target >= 0.70)  ${ratio >= 0.7 ? 'OK' : 'BELOW TARGET'}`);
     console.log(
       `tracked / bare node:http: ${(edgeResult.rps / httpResult.rps).toFixed(2)}  (for reference: the edge answers its redirect route on node:http, in front of Fastify)`,
