@@ -391,6 +391,10 @@ async function main() {
       console.log(`CPU-bound ratio (bare µs/req ÷ tracked µs/req): ${cpuRatio.toFixed(2)}  (the ratio a CPU-bound edge would reach, whatever else the machine runs)`);
     }
     console.log(`p99 at half of peak: ${halfResult.p99} ms  (target < 10 ms)  ${halfResult.p99 < 10 ? 'OK' : 'ABOVE TARGET'}`);
+    if (TOOL === 'autocannon') {
+      console.log('note: autocannon spends several times more CPU per request than wrk; on a machine with few cores it takes the core the');
+      console.log("      edge's click worker would use, so this ratio measures the client too. Install wrk (apt-get install wrk) to measure the servers.");
+    }
   } finally {
     for (const child of [bare, edge, bareHttp]) child.kill('SIGCONT');
     await Promise.all([stopChild(bare), stopChild(edge), stopChild(bareHttp)]);
