@@ -60,6 +60,25 @@ describe('outbox relay (PostgreSQL outbox → Kafka)', () => {
       expect(seenByB.map((r) => [r.key, r.value])).toEqual([['k3', 'v3']]);
       expect(await unpublished()).toBe(0);
     });
+
+    it('prunes only rows published before the cutoff, in chunks, never unpublished ones', async () => {
+      await bed.prisma.outbox.deleteMany({});
+      const day = 24 * 3600 * 1000;
+      const now = Date.now();
+      await bed.prisma.outbox.createMany({
+        data: [
+          ...[1, 2, 3, 4, 5].map((n) => ({ topic: 'unused', key: `old-${n}`, value: 'v', publishedAt: new Date(now - 2 * day) })),
+          { topic: 'unused', key: 'recent', value: 'v', publishedAt: new Date(now - 3600 * 1000) },
+          { topic: 'unused', key: 'pending-old', value: 'v', createdAt: new Date(now - 3 * day), publishedAt: null },
+        ],
+      });
+      const store = new PrismaOutboxStore(bed.prisma);
+      expect(await store.prunePublished(new Date(now - day), 2)).toBe(5);
+      const left = await bed.prisma.outbox.findMany({ orderBy: { id: 'asc' } });
+      expect(left.map((r) => r.key)).toEqual(['recent', 'pending-old']);
+      expect(await store.prunePublished(new Date(now - day))).toBe(0);
+      await bed.prisma.outbox.deleteMany({});
+    });
   });
 
   describe('OutboxRelay', () => {

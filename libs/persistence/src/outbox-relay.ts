@@ -20,6 +20,8 @@ export interface OutboxStore {
    * published. If `publish` throws, nothing is marked and the same records come back next time.
    */
   withBatch(limit: number, publish: (records: OutboxRecord[]) => Promise<void>): Promise<number>;
+  /** Deletes records published before `before`; returns how many. Unpublished records are never touched. */
+  prunePublished?(before: Date): Promise<number>;
 }
 
 export interface OutboxPublisher {
@@ -36,10 +38,20 @@ export interface RelayOptions {
   /** Poll interval when idle; `wake()` publishes sooner after a commit. */
   idleMs?: number;
   maxBackoffMs?: number;
+  /** How long published records stay in the outbox (for inspection) before they are pruned. */
+  retentionMs?: number;
+  /** How often published records older than `retentionMs` are pruned (when the store can). */
+  pruneEveryMs?: number;
 }
+
+/** Published outbox rows are kept a day (for inspection), then pruned (hourly), so the table stays small. */
+export const OUTBOX_RETENTION_MS = 24 * 3600 * 1000;
+export const OUTBOX_PRUNE_EVERY_MS = 3600 * 1000;
 
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private pruning: Promise<void> | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
   private again = false;
@@ -55,6 +67,24 @@ export class OutboxRelay {
   start(): void {
     this.stopped = false;
     this.wake();
+    if (this.store.prunePublished && !this.pruneTimer) {
+      void this.prune();
+      this.pruneTimer = setInterval(() => void this.prune(), this.options.pruneEveryMs ?? OUTBOX_PRUNE_EVERY_MS);
+      this.pruneTimer.unref();
+    }
+  }
+
+  /** Deletes what was published more than `retentionMs` ago (one prune at a time; failures are logged and retried next time). */
+  prune(): Promise<void> {
+    const prunePublished = this.store.prunePublished?.bind(this.store);
+    if (!prunePublished) return Promise.resolve();
+    this.pruning ??= prunePublished(new Date(Date.now() - (this.options.retentionMs ?? OUTBOX_RETENTION_MS)))
+      .then(() => undefined)
+      .catch((e: Error) => this.logger.warn(`outbox prune failed, will retry: ${e.message}`))
+      .finally(() => {
+        this.pruning = undefined;
+      });
+    return this.pruning;
   }
 
   /** Publishes now (coalesced with a run already in progress). */
@@ -83,7 +113,9 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running;
+    clearInterval(this.pruneTimer);
+    this.pruneTimer = undefined;
+    await Promise.all([this.running, this.pruning]);
   }
 
   private async loop(): Promise<void> {

@@ -95,4 +95,21 @@ export class PrismaOutboxStore implements OutboxStore {
       { maxWait: 10000, timeout: this.timeoutMs },
     );
   }
+
+  /**
+   * Deletes rows published before `before`, in chunks of `chunk` rows (each its own statement, so
+   * no long lock on a large backlog); unpublished rows are never deleted, however old.
+   */
+  async prunePublished(before: Date, chunk = 10000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await this.client.$executeRawUnsafe(
+        `DELETE FROM "${this.table}" WHERE id IN (SELECT id FROM "${this.table}" WHERE published_at < $1::timestamptz LIMIT $2::int)`,
+        before.toISOString(),
+        chunk,
+      );
+      total += deleted;
+      if (deleted < chunk) return total;
+    }
+  }
 }

@@ -5,29 +5,22 @@ import { Tx } from '../infra/database';
 import { Producer } from '../infra/kafka.providers';
 import { PgOutboxStore } from './pg-outbox.store';
 
-const PRUNE_EVERY_MS = 60 * 60 * 1000;
-const KEEP_PUBLISHED_HOURS = 24;
-
 /** Runs the outbox relay for this service's database; use cases call wake() after committing. */
 @Injectable()
 export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('OutboxRelay');
   private readonly relay: OutboxRelay;
-  private pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: PgOutboxStore,
     producer: Producer,
   ) {
+    // Published rows are pruned by the relay after OUTBOX_RETENTION_MS (hourly).
     this.relay = new OutboxRelay(store, producer, this.logger, { batchSize: 500, idleMs: 250 });
   }
 
   onApplicationBootstrap(): void {
     this.relay.start();
-    this.pruneTimer = setInterval(() => {
-      this.store.prunePublished(KEEP_PUBLISHED_HOURS).catch((e: Error) => this.logger.warn(`outbox prune failed: ${e.message}`));
-    }, PRUNE_EVERY_MS);
-    this.pruneTimer.unref();
   }
 
   /** Writes an event in the caller's transaction; call wake() after it commits. */
@@ -45,7 +38,6 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.pruneTimer);
     await this.relay.stop();
   }
 }

@@ -12,7 +12,7 @@ import { Database, Tx } from '../infra/database';
 export class PgOutboxStore implements OutboxStore {
   private readonly store: PrismaOutboxStore;
 
-  constructor(private readonly db: Database) {
+  constructor(db: Database) {
     this.store = new PrismaOutboxStore(db, { table: 'outbox' });
   }
 
@@ -27,8 +27,7 @@ export class PgOutboxStore implements OutboxStore {
     return this.store.withBatch(limit, publish);
   }
 
-  /** Published rows are kept a while for inspection, then removed so the table stays small. */
-  prunePublished(olderThanHours: number): Promise<number> {
-    return this.db.$executeRaw`DELETE FROM outbox WHERE published_at < now() - make_interval(hours => ${olderThanHours}::int)`;
+  prunePublished(before: Date): Promise<number> {
+    return this.store.prunePublished(before);
   }
 }
