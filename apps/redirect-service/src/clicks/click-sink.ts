@@ -7,9 +7,9 @@ export interface ClickMessage {
 }
 
 /**
- * Where the redirect hands a click. `record` is synchronous and never throws: the 302 must not
- * wait on, or fail because of, what happens to the click afterwards. The sink is the in-memory
- * batcher, which hands batches to Kafka or, while Kafka does not answer, to the local spool.
+ * Where the click worker's ClickRecorder hands a click event. `record` is synchronous and never
+ * throws. The sink is the in-memory batcher, which hands batches to Kafka or, while Kafka does
+ * not answer, to the local spool.
  */
 export interface ClickSink {
   record(click: ClickMessage): void;
@@ -19,8 +19,6 @@ export interface ClickSink {
 export interface ClickPublisher {
   publish(batch: readonly ClickMessage[]): Promise<void>;
 }
-
-export const CLICK_SINK = Symbol('CLICK_SINK');
 
 /** The publisher that talks to Kafka, with its connection's lifecycle. */
 export interface ClickTransport extends ClickPublisher {

@@ -8,8 +8,6 @@ import { CLICK_CAPTURE } from './captured-click';
 import { ClickHandoff } from './click-handoff';
 import type { ClickStatus, ClickWorkerData, FromClickWorker } from './click-worker-protocol';
 
-export { spoolDir } from './click-backend';
-
 /** Clicks per posted batch, and the longest a click waits on the request thread. */
 const HANDOFF = { maxClicks: 256, intervalMs: 5 };
 /** Wait before a crashed click worker is replaced. */

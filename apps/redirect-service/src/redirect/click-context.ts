@@ -62,11 +62,6 @@ export function parseAgent(userAgent: string): AgentTraits {
   return traits;
 }
 
-/** Device class of a (non-crawler) user agent, per ua-parser-js. */
-export function classifyDevice(userAgent: string): DeviceClass {
-  return parseAgent(userAgent).device;
-}
-
 function uncachedTraits(userAgent: string): AgentTraits {
   const result = new UAParser(userAgent).getResult();
   const type = result.device.type;
