@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Envelope, RpcReply, rpcFail } from '@funnel/contracts';
+import { Envelope, fail, Failure } from '@funnel/contracts';
 import { ConcurrencyError } from './concurrency.error';
 
 /** What a command decides from the current state: new events and the state they lead to, or a refusal. */
-export type Decision<S> = { ok: true; state: S; events: Array<Envelope<object>> } | { ok: false; reply: RpcReply<never> };
+export type Decision<S> = { ok: true; state: S; events: Array<Envelope<object>> } | Failure;
 
 export interface VersionedWrite<S extends { version: number }> {
   load(): Promise<S | null>;
@@ -17,8 +17,8 @@ export interface VersionedWrite<S extends { version: number }> {
 
 export const DEFAULT_WRITE_ATTEMPTS = 40;
 
-export function preconditionFailed(current: number): RpcReply<never> {
-  return rpcFail(412, 'precondition_failed', `If-Match does not match the current version ${current}; reload and retry.`, undefined, {
+export function preconditionFailed(current: number): Failure {
+  return fail('precondition_failed', `If-Match does not match the current version ${current}; reload and retry.`, undefined, {
     currentVersion: current,
   });
 }
@@ -31,11 +31,11 @@ export function preconditionFailed(current: number): RpcReply<never> {
  */
 export async function versionedWrite<S extends { version: number }>(
   write: VersionedWrite<S>,
-): Promise<{ ok: true; state: S; changed: boolean } | { ok: false; reply: RpcReply<never> }> {
+): Promise<{ ok: true; state: S; changed: boolean } | Failure> {
   const attempts = write.ifMatch === undefined ? (write.attempts ?? DEFAULT_WRITE_ATTEMPTS) : 1;
   for (let attempt = 1; ; attempt++) {
     const current = await write.load();
-    if (current && write.ifMatch !== undefined && current.version !== write.ifMatch) return { ok: false, reply: preconditionFailed(current.version) };
+    if (current && write.ifMatch !== undefined && current.version !== write.ifMatch) return preconditionFailed(current.version);
     const decision = write.decide(current);
     if (!decision.ok) return decision;
     if (decision.events.length === 0) return { ok: true, state: decision.state, changed: false };
@@ -46,9 +46,9 @@ export async function versionedWrite<S extends { version: number }>(
       if (!(e instanceof ConcurrencyError)) throw e;
       if (write.ifMatch !== undefined) {
         const latest = await write.load();
-        return { ok: false, reply: preconditionFailed(latest?.version ?? 0) };
+        return preconditionFailed(latest?.version ?? 0);
       }
-      if (attempt >= attempts) return { ok: false, reply: rpcFail(409, 'write_conflict', 'Too many concurrent changes; retry.') };
+      if (attempt >= attempts) return fail('write_conflict', 'Too many concurrent changes; retry.');
       // Jitter spreads the retries of writers that lost the same race.
       await sleep(Math.floor(Math.random() * 10 * Math.min(attempt, 5)));
     }

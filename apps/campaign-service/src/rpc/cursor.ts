@@ -1,4 +1,4 @@
-import { rpcFail, RpcReply } from '@funnel/contracts';
+import { fail, Failure } from '@funnel/contracts';
 
 export const DEFAULT_PAGE_SIZE = 50;
 
@@ -7,7 +7,7 @@ export function encodeCursor(key: string[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, parts: number): { ok: true; key: string[] | null } | { ok: false; reply: RpcReply<never> } {
+export function decodeCursor(cursor: string | undefined, parts: number): { ok: true; key: string[] | null } | Failure {
   if (cursor === undefined) return { ok: true, key: null };
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
@@ -15,9 +15,9 @@ export function decodeCursor(cursor: string | undefined, parts: number): { ok: t
   } catch {
     // fall through: any undecodable cursor is the same client error
   }
-  return { ok: false, reply: invalidCursor() };
+  return invalidCursor();
 }
 
-export function invalidCursor(): RpcReply<never> {
-  return rpcFail(400, 'invalid_cursor', 'cursor is not one this API returned.', [{ field: 'cursor', message: 'cursor is invalid', code: 'invalid_cursor' }]);
+export function invalidCursor(): Failure {
+  return fail('invalid_cursor', 'cursor is not one this API returned.', [{ field: 'cursor', message: 'cursor is invalid', code: 'invalid_cursor' }]);
 }
