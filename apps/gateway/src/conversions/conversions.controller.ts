@@ -5,7 +5,7 @@ import {
   IDEMPOTENCY_KEY_PATTERN,
   ListConversionsQuery,
   RecordConversionBody,
-  RPC,
+  RPCS,
   TestConversionBody,
 } from '@funnel/contracts';
 import { Caller, CurrentCaller } from '../auth/caller.decorator';
@@ -45,7 +45,7 @@ export class ConversionsController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @CurrentCaller() caller: Caller,
   ): Promise<ConversionView> {
-    return this.rpc.call(RPC.conversionRecord, caller, idempotencyParams(idempotencyKey), body);
+    return this.rpc.call(RPCS.conversionRecord, caller, idempotencyParams(idempotencyKey), body);
   }
 
   /** The handle's conversions, newest first; `?status=unattributed` is the report of conversions no click was found for. */
@@ -53,12 +53,12 @@ export class ConversionsController {
   @MinRole('VIEWER')
   @Scopes('analytics.read')
   list(@Param() _params: HandleParams, @Query() query: ListConversionsQuery, @CurrentCaller() caller: Caller): Promise<ConversionListView<ConversionView>> {
-    return this.rpc.call(RPC.conversionList, caller, {}, query);
+    return this.rpc.call(RPCS.conversionList, caller, {}, query);
   }
 
   @Post('campaigns/:campaignId/test-conversion')
   @HttpCode(201)
   test(@Param() params: CampaignParams, @Body() body: TestConversionBody, @CurrentCaller() caller: Caller): Promise<ConversionView> {
-    return this.rpc.call(RPC.conversionTest, caller, { campaignId: params.campaignId }, body);
+    return this.rpc.call(RPCS.conversionTest, caller, { campaignId: params.campaignId }, body);
   }
 }

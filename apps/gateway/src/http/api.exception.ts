@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import type { FieldError } from '@funnel/contracts';
+import type { FieldError, RpcError } from '@funnel/contracts';
 
 /**
  * An error with its wire code already decided (`campaign_not_found`, `validation_failed`, ...).
@@ -17,6 +17,11 @@ export class ApiException extends HttpException {
     readonly details?: Record<string, unknown>,
   ) {
     super({ error: errorCode, message, ...(fields ? { fields } : {}) }, status);
+  }
+
+  /** The error a service answered (or the kit's validation produced), rendered in the envelope as is. */
+  static fromRpcError(error: RpcError): ApiException {
+    return new ApiException(error.status, error.error, error.message, error.fields, {}, error.details);
   }
 
   static unauthorized(message: string): ApiException {

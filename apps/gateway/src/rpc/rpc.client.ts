@@ -2,12 +2,11 @@ import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/comm
 import { ClientKafka } from '@nestjs/microservices';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import type { GatewayEnv } from '@funnel/config';
-import { RPC, RpcPattern, RpcRequest } from '@funnel/contracts';
+import { parseRpcReply, RPC, RpcBodyOf, RpcDeclaration, RpcRequest, RpcResultOf } from '@funnel/contracts';
 import { createKafka, ensureTopics } from '@funnel/kafka';
 import type { Caller } from '../auth/caller.decorator';
 import { ApiException } from '../http/api.exception';
 import { GATEWAY_ENV, RPC_TOPIC_PREFIX } from '../gateway.options';
-import { parseRpcReply } from './rpc-reply';
 
 export const KAFKA_RPC_CLIENT = Symbol('KAFKA_RPC_CLIENT');
 
@@ -63,8 +62,19 @@ export class RpcClient implements OnModuleInit {
     }
   }
 
-  /** `options.timeoutMs` shortens the wait for optional answers (e.g. a health detail another service may not offer yet). */
-  async call<T>(pattern: RpcPattern, caller: Caller, params: Record<string, string>, body: object, options: { timeoutMs?: number } = {}): Promise<T> {
+  /**
+   * Sends one request of a declared pattern: the body must be of the pattern's body class and the
+   * answer is typed by its declaration. `options.timeoutMs` shortens the wait for optional answers
+   * (e.g. a health detail another service may not offer yet).
+   */
+  async call<D extends RpcDeclaration>(
+    rpc: D,
+    caller: Caller,
+    params: Record<string, string>,
+    body: RpcBodyOf<D>,
+    options: { timeoutMs?: number } = {},
+  ): Promise<RpcResultOf<D>> {
+    const { pattern } = rpc;
     const request: RpcRequest<object> = { handle: caller.handle, requestId: caller.requestId, actor: caller.actor, params, body };
     const started = Date.now();
     const waitMs = options.timeoutMs ?? this.env.RPC_TIMEOUT_MS;
@@ -81,8 +91,9 @@ export class RpcClient implements OnModuleInit {
       throw new ApiException(502, 'bad_gateway', 'Upstream service sent an invalid reply');
     }
     this.logger.debug({ event: 'rpc', pattern, requestId: caller.requestId, durationMs, status: reply.ok ? 'ok' : reply.error.status });
-    if (!reply.ok) throw new ApiException(reply.error.status, reply.error.error, reply.error.message, reply.error.fields, {}, reply.error.details);
-    return reply.data as T;
+    if (!reply.ok) throw ApiException.fromRpcError(reply.error);
+    // The reply's shape is the answering service's contract (its declaration); only the envelope is checked here.
+    return reply.data as RpcResultOf<D>;
   }
 
   private transportFailure(pattern: string, requestId: string, e: unknown, durationMs: number, waitMs: number): ApiException {

@@ -27,7 +27,8 @@ export function defineRpc<P extends string, B extends object>(pattern: P, body: 
 /** The body of a request whose inputs are all in its params (path ids): `{}` only. */
 export class EmptyBody {}
 
-const NOT_AN_OBJECT: RpcError = {
+/** The answer to a body that is not a JSON object (`"x"`, `42`, `[]`). */
+export const NOT_AN_OBJECT: RpcError = {
   status: 400,
   error: 'validation_failed',
   message: 'Request body must be a JSON object',

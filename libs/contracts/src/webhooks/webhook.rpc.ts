@@ -106,5 +106,5 @@ export const WEBHOOK_RPC = {
   webhookDeliveries: defineRpc('funnel.rpc.webhook.deliveries', ListDeliveriesQuery)<WebhookDeliveryListView>(),
   webhookRedeliver: defineRpc('funnel.rpc.webhook.redeliver', EmptyBody)<WebhookDeliveryView>(),
   /** The handle's webhooks (also used by campaign health). */
-  webhookList: defineRpc('funnel.rpc.webhook.list', EmptyBody)<WebhookListResult>(),
+  webhookList: defineRpc('funnel.rpc.webhook.list', EmptyBody)<{ webhooks: WebhookDetailView[] }>(),
 } as const;

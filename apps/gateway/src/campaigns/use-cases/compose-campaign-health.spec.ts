@@ -13,7 +13,7 @@ const serviceHealth = (status: 'PASS' | 'FAIL' = 'PASS'): HealthView => ({
 
 function compose(webhooks: unknown | Error, health = serviceHealth()): ComposeCampaignHealth {
   const rpc = {
-    call: async (pattern: string, _caller: unknown, _params: unknown, _body: unknown, options?: { timeoutMs?: number }) => {
+    call: async ({ pattern }: { pattern: string }, _caller: unknown, _params: unknown, _body: unknown, options?: { timeoutMs?: number }) => {
       if (pattern === RPC.campaignHealth) return health;
       expect(pattern).toBe(RPC.webhookList);
       expect(options?.timeoutMs).toBeLessThanOrEqual(2000);
