@@ -45,7 +45,7 @@ export const EVENT_MAP = {
 
 export type EventType = keyof typeof EVENT_MAP;
 export type EventVersion<T extends EventType> = keyof (typeof EVENT_MAP)[T] & number;
-export type EventPayload<T extends EventType, V extends EventVersion<T>> = InstanceType<(typeof EVENT_MAP)[T][V] & EventClass>;
+export type EventPayload<T extends EventType, V extends EventVersion<T>> = (typeof EVENT_MAP)[T][V] extends new () => infer P ? P : never;
 
 /** The payload class of a type and version, or undefined when the platform knows no such event. */
 export function eventClassOf(type: string, version: number): EventClass | undefined {
