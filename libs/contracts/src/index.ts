@@ -8,6 +8,7 @@ export * from './kernel/handle';
 export * from './kernel/field-error';
 export * from './kernel/event-map';
 export * from './kernel/result';
+export type { Parsed } from './kernel/snapshot';
 // rpc: declarations, requests, replies, pages
 export * from './rpc/define-rpc';
 export * from './rpc/rpc-request';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { campaignSnapshot, linkSnapshot } from '../../test/fixtures';
-import { parseCampaignSnapshot, parseLinkSnapshot } from './snapshot-parser';
+import { parseCampaignSnapshot, parseLinkSnapshot } from '@funnel/contracts';
 
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 
