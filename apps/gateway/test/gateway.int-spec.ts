@@ -88,6 +88,15 @@ class FakeOwnerResponder {
     return rpcOk({ campaignId, checks: [{ name: 'primary_link', status: 'PASS', detail: 'ok' }], readiness: 'READY' });
   }
 
+  /** The analytics paths look a named campaign up with campaign get. */
+  @MessagePattern(RPC.campaignGet)
+  async get(@Payload() request: RpcRequest<Record<string, never>, { campaignId: string }>): Promise<RpcReply<{ campaignId: string }>> {
+    received.push(request);
+    const { campaignId } = request.params;
+    if (campaignId !== 'spring-launch') return rpcFail(404, 'campaign_not_found', `Campaign ${campaignId} not found`);
+    return rpcOk({ campaignId });
+  }
+
   @MessagePattern(RPC.analyticsFunnel)
   funnel(@Payload() request: RpcRequest<{ campaignId?: string }>): RpcReply<FunnelResult> {
     received.push(request);
