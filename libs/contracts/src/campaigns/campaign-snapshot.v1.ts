@@ -1,6 +1,4 @@
-import { fail, isVersion, matches, parseObject, Parsed } from '../kernel/snapshot';
-import { HANDLE_PATTERN } from '../kernel/handle';
-import { snapshotKey } from '../kernel/topics';
+import { fail, isVersion, Parsed, snapshotObject } from '../kernel/snapshot';
 import { ATTRIBUTION_MODELS, CAMPAIGN_ID_PATTERN, CampaignStatus, GoalType } from './campaign';
 
 /** Value of the compacted campaign-snapshots topic (key `${handle}/${campaignId}`). */
@@ -26,12 +24,9 @@ export class CampaignSnapshotV1 {
  * previous, possibly ACTIVE, state in force.
  */
 export function parseCampaignSnapshot(key: string, raw: Buffer | string): Parsed<CampaignSnapshotV1> {
-  const json = parseObject(raw);
+  const json = snapshotObject(raw, key, 'campaign-snapshot.v1', 'campaignId', CAMPAIGN_ID_PATTERN);
   if (typeof json === 'string') return fail(json);
-  if (json.schema !== 'campaign-snapshot.v1') return fail(`unexpected schema ${JSON.stringify(json.schema)}`);
-  if (!matches(json.handle, HANDLE_PATTERN)) return fail('handle is missing or malformed');
-  if (!matches(json.campaignId, CAMPAIGN_ID_PATTERN)) return fail('campaignId is missing or malformed');
-  if (snapshotKey(json.handle, json.campaignId) !== key) return fail(`key ${key} does not match ${json.handle}/${json.campaignId}`);
+  if (typeof json.handle !== 'string' || typeof json.campaignId !== 'string') return fail('campaignId is missing');
   if (typeof json.status !== 'string' || json.status === '') return fail('status is missing');
   if (typeof json.eventType !== 'string' || json.eventType === '') return fail('eventType is missing');
   const days = json.cookieDurationDays;

@@ -3,6 +3,9 @@
  * parsers are hand-written rather than class-validator: the redirect edge re-reads every snapshot
  * when its link table catches up, and these checks cost a few microseconds a record.
  */
+import { HANDLE_PATTERN } from './handle';
+import { snapshotKey } from './topics';
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export type Json = Record<string, unknown>;
@@ -35,3 +38,19 @@ export function isHttpUrl(v: unknown): v is string {
   }
 }
 
+
+/**
+ * What every snapshot value must be: a JSON object of the expected schema whose handle and id
+ * (`slug`, `campaignId`, `ruleId`) are well formed and name the record's key, so one tenant's
+ * record can never land under another's key. The object, or why it is refused.
+ */
+export function snapshotObject(raw: Buffer | string, key: string, schema: string, idField: string, idPattern: RegExp): Json | string {
+  const json = parseObject(raw);
+  if (typeof json === 'string') return json;
+  if (json.schema !== schema) return `unexpected schema ${JSON.stringify(json.schema)}`;
+  if (!matches(json.handle, HANDLE_PATTERN)) return 'handle is missing or malformed';
+  const id = json[idField];
+  if (!matches(id, idPattern)) return `${idField} is missing or malformed`;
+  if (snapshotKey(json.handle, id) !== key) return `key ${key} does not match ${json.handle}/${id}`;
+  return json;
+}

@@ -1,7 +1,5 @@
 import { CAMPAIGN_ID_PATTERN } from '../campaigns/campaign';
-import { fail, isHttpUrl, isVersion, Json, matches, parseObject, Parsed } from '../kernel/snapshot';
-import { HANDLE_PATTERN } from '../kernel/handle';
-import { snapshotKey } from '../kernel/topics';
+import { fail, isHttpUrl, isVersion, Json, matches, Parsed, snapshotObject } from '../kernel/snapshot';
 import { SLUG_PATTERN, TRACKING_MODES, TrackingMode } from './link';
 
 /** Value of the compacted link-snapshots topic (key `${handle}/${slug}`); what the redirect edge serves. */
@@ -22,12 +20,9 @@ export class LinkSnapshotV1 {
  * land under another's key.
  */
 export function parseLinkSnapshot(key: string, raw: Buffer | string): Parsed<LinkSnapshotV1> {
-  const json = parseObject(raw);
+  const json = snapshotObject(raw, key, 'link-snapshot.v1', 'slug', SLUG_PATTERN);
   if (typeof json === 'string') return fail(json);
-  if (json.schema !== 'link-snapshot.v1') return fail(`unexpected schema ${JSON.stringify(json.schema)}`);
-  if (!matches(json.handle, HANDLE_PATTERN)) return fail('handle is missing or malformed');
-  if (!matches(json.slug, SLUG_PATTERN)) return fail('slug is missing or malformed');
-  if (snapshotKey(json.handle, json.slug) !== key) return fail(`key ${key} does not match ${json.handle}/${json.slug}`);
+  if (typeof json.handle !== 'string' || typeof json.slug !== 'string') return fail('slug is missing');
   if (!isHttpUrl(json.destinationUrl)) return fail('destinationUrl is not an absolute http(s) URL');
   if (json.campaignId !== null && !matches(json.campaignId, CAMPAIGN_ID_PATTERN)) return fail('campaignId is malformed');
   const policy = json.trackingPolicy;

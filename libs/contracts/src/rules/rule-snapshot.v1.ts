@@ -1,8 +1,6 @@
 import { CAMPAIGN_ID_PATTERN } from '../campaigns/campaign';
 import { DEVICE_CLASSES, DeviceClass } from '../clicks/click';
-import { fail, isHttpUrl, isVersion, Json, matches, parseObject, Parsed } from '../kernel/snapshot';
-import { HANDLE_PATTERN } from '../kernel/handle';
-import { snapshotKey } from '../kernel/topics';
+import { fail, isHttpUrl, isVersion, Json, Parsed, snapshotObject } from '../kernel/snapshot';
 
 
 /**
@@ -48,12 +46,9 @@ const isShortString = (v: string) => v.length > 0 && v.length <= 256;
  * half a rule could send visitors somewhere no one chose.
  */
 export function parseRuleSnapshot(key: string, raw: Buffer | string): Parsed<RuleSnapshotV1> {
-  const json = parseObject(raw);
+  const json = snapshotObject(raw, key, 'rule-snapshot.v1', 'ruleId', RULE_ID);
   if (typeof json === 'string') return fail(json);
-  if (json.schema !== 'rule-snapshot.v1') return fail(`unexpected schema ${JSON.stringify(json.schema)}`);
-  if (!matches(json.handle, HANDLE_PATTERN)) return fail('handle is missing or malformed');
-  if (!matches(json.ruleId, RULE_ID)) return fail('ruleId is missing or malformed');
-  if (snapshotKey(json.handle, json.ruleId) !== key) return fail(`key ${key} does not match ${json.handle}/${json.ruleId}`);
+  if (typeof json.handle !== 'string' || typeof json.ruleId !== 'string') return fail('ruleId is missing');
   if (typeof json.enabled !== 'boolean') return fail('enabled is not a boolean');
   if (typeof json.priority !== 'number' || !Number.isSafeInteger(json.priority)) return fail('priority is not an integer');
   if (typeof json.when !== 'object' || json.when === null || Array.isArray(json.when)) return fail('when is missing');
