@@ -21,7 +21,7 @@ import { rpcTransport } from '@funnel/kafka';
 import { bootstrapService } from '@funnel/observability';
 import { getInfra, uniqueId, waitFor } from '@funnel/testing';
 import { AppModule } from '../src/app.module';
-import { configureHttp } from '../src/http/http-setup';
+import { configureHttp } from '../src/platform/http/http-setup';
 
 /**
  * The gateway booted in-process on a free port, talking over the real Kafka broker to a small

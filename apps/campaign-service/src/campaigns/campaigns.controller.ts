@@ -1,8 +1,8 @@
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { CampaignPage, CampaignView, CreateCampaignResult, HealthView, RPC, RPCS, RpcReply } from '@funnel/contracts';
-import { serve } from '../rpc/serve';
-import { ifMatchOf } from '../event-store/versioned-write';
+import { serve } from '../platform/rpc/serve';
+import { ifMatchOf } from '../platform/event-store/versioned-write';
 import { ChangeCampaignStatus, GetCampaign, UpdateCampaign } from './use-cases/campaign-commands';
 import { CheckCampaignHealth } from './use-cases/check-campaign-health';
 import { CreateCampaign } from './use-cases/create-campaign';

@@ -1,8 +1,8 @@
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { LinkView, RPC, RPCS, RpcReply, SLUG_PATTERN } from '@funnel/contracts';
-import { ifMatchOf } from '../event-store/versioned-write';
-import { serve } from '../rpc/serve';
+import { ifMatchOf } from '../platform/event-store/versioned-write';
+import { serve } from '../platform/rpc/serve';
 import { DeleteLink, GetLink, ListLinks } from './use-cases/link-commands';
 import { invalidSlug, PutLink } from './use-cases/put-link';
 

@@ -1,8 +1,8 @@
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { RPC, RPCS, RpcReply, RuleView } from '@funnel/contracts';
-import { ifMatchOf } from '../event-store/versioned-write';
-import { serve } from '../rpc/serve';
+import { ifMatchOf } from '../platform/event-store/versioned-write';
+import { serve } from '../platform/rpc/serve';
 import { DeleteRule, GetRule, ListRules, PutRule } from './use-cases/rule-commands';
 
 /** Personalization rule RPCs (seed 000 "Personalization rules"). */

@@ -1,7 +1,7 @@
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { RPC, RPCS, RpcReply, TokenView, VerifiedToken } from '@funnel/contracts';
-import { serve } from '../rpc/serve';
+import { serve } from '../platform/rpc/serve';
 import { CreateToken, ListTokens, RevokeToken, VerifyToken } from './use-cases/token-commands';
 
 /** Personal access tokens: managed per handle, verified for the gateway. */

@@ -4,9 +4,9 @@ import type { FastifyRequest } from 'fastify';
 import type { GatewayEnv } from '@funnel/config';
 import { HANDLE_PATTERN, PAT_PREFIX, Role, RPCS } from '@funnel/contracts';
 import { PatPrincipal, roleAtLeast, scopesAllow, verifyToken } from '@funnel/auth';
-import { ApiException } from '../http/api.exception';
-import { GATEWAY_ENV } from '../gateway.options';
-import { RpcClient } from '../rpc/rpc.client';
+import { ApiException } from '../platform/http/api.exception';
+import { GATEWAY_ENV } from '../platform/gateway.options';
+import { RpcClient } from '../platform/rpc/rpc.client';
 import { MIN_ROLE } from './min-role.decorator';
 import { REQUIRED_SCOPES } from './scopes.decorator';
 

@@ -14,9 +14,9 @@ import { Caller, CurrentCaller } from '../auth/caller.decorator';
 import { AuthGuard } from '../auth/jwt-auth.guard';
 import { MinRole } from '../auth/min-role.decorator';
 import { Scopes } from '../auth/scopes.decorator';
-import { EtagInterceptor, IfMatch } from '../http/etag';
-import { CampaignParams, HandleParams } from '../http/route-params';
-import { RpcClient } from '../rpc/rpc.client';
+import { EtagInterceptor, IfMatch } from '../platform/http/etag';
+import { CampaignParams, HandleParams } from '../platform/http/route-params';
+import { RpcClient } from '../platform/rpc/rpc.client';
 import { ComposeCampaignHealth } from './use-cases/compose-campaign-health';
 
 /** Campaigns are owned by the campaign-service; the gateway validates and forwards. JWT and PAT mounts share these handlers. */

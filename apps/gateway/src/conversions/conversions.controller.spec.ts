@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { RPC } from '@funnel/contracts';
-import { ApiException } from '../http/api.exception';
-import type { RpcClient } from '../rpc/rpc.client';
+import { ApiException } from '../platform/http/api.exception';
+import type { RpcClient } from '../platform/rpc/rpc.client';
 import { ConversionsController, idempotencyParams } from './conversions.controller';
 
 describe('idempotencyParams', () => {

@@ -12,9 +12,9 @@ import { Caller, CurrentCaller } from '../auth/caller.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { MinRole } from '../auth/min-role.decorator';
 import { Scopes } from '../auth/scopes.decorator';
-import { ApiException } from '../http/api.exception';
-import { CampaignParams, HandleParams } from '../http/route-params';
-import { RpcClient } from '../rpc/rpc.client';
+import { ApiException } from '../platform/http/api.exception';
+import { CampaignParams, HandleParams } from '../platform/http/route-params';
+import { RpcClient } from '../platform/rpc/rpc.client';
 
 /** The Idempotency-Key header as an RPC param (absent when the client sent none). */
 export function idempotencyParams(header: string | undefined): Record<string, string> {

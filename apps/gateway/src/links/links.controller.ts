@@ -4,9 +4,9 @@ import { Caller, CurrentCaller } from '../auth/caller.decorator';
 import { AuthGuard } from '../auth/jwt-auth.guard';
 import { MinRole } from '../auth/min-role.decorator';
 import { Scopes } from '../auth/scopes.decorator';
-import { EtagInterceptor, IfMatch } from '../http/etag';
-import { HandleParams, LinkParams } from '../http/route-params';
-import { RpcClient } from '../rpc/rpc.client';
+import { EtagInterceptor, IfMatch } from '../platform/http/etag';
+import { HandleParams, LinkParams } from '../platform/http/route-params';
+import { RpcClient } from '../platform/rpc/rpc.client';
 
 @Controller(['v2/handles/:handle/links', 'v2/public/handles/:handle/links'])
 @UseGuards(AuthGuard)

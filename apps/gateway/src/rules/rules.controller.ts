@@ -4,9 +4,9 @@ import { Caller, CurrentCaller } from '../auth/caller.decorator';
 import { AuthGuard } from '../auth/jwt-auth.guard';
 import { MinRole } from '../auth/min-role.decorator';
 import { Scopes } from '../auth/scopes.decorator';
-import { EtagInterceptor, IfMatch } from '../http/etag';
-import { HandleParams, RuleParams } from '../http/route-params';
-import { RpcClient } from '../rpc/rpc.client';
+import { EtagInterceptor, IfMatch } from '../platform/http/etag';
+import { HandleParams, RuleParams } from '../platform/http/route-params';
+import { RpcClient } from '../platform/rpc/rpc.client';
 
 /** Personalization rules (seed 000), owned by the campaign-service and published to the redirect edge. */
 @Controller(['v2/handles/:handle/personalization-rules', 'v2/public/handles/:handle/personalization-rules'])

@@ -3,8 +3,8 @@ import { CreateTokenBody, RPCS, TokenView } from '@funnel/contracts';
 import { Caller, CurrentCaller } from '../auth/caller.decorator';
 import { AuthGuard } from '../auth/jwt-auth.guard';
 import { MinRole } from '../auth/min-role.decorator';
-import { HandleParams, TokenParams } from '../http/route-params';
-import { RpcClient } from '../rpc/rpc.client';
+import { HandleParams, TokenParams } from '../platform/http/route-params';
+import { RpcClient } from '../platform/rpc/rpc.client';
 
 /**
  * Personal access tokens, managed with a JWT only (a PAT cannot mint PATs). CREATOR or above:

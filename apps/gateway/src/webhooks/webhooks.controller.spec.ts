@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { RPC } from '@funnel/contracts';
-import type { RpcClient } from '../rpc/rpc.client';
+import type { RpcClient } from '../platform/rpc/rpc.client';
 import { DeliveryParams, WebhookParams } from './webhook-params';
 import { WebhooksController } from './webhooks.controller';
 

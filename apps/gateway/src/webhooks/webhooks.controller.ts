@@ -12,8 +12,8 @@ import {
 import { Caller, CurrentCaller } from '../auth/caller.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { MinRole } from '../auth/min-role.decorator';
-import { HandleParams } from '../http/route-params';
-import { RpcClient } from '../rpc/rpc.client';
+import { HandleParams } from '../platform/http/route-params';
+import { RpcClient } from '../platform/rpc/rpc.client';
 import { DeliveryParams, WebhookParams } from './webhook-params';
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { parseCampaignSnapshot, parseLinkSnapshot, parseRuleSnapshot, TOPICS } from '@funnel/contracts';
-import { KAFKA, SERVICE } from '../core/tokens';
+import { KAFKA, SERVICE } from '../platform/tokens';
 import { CatchUpTracker, PartitionTarget } from './catch-up';
 import { ApplyResult, LinkTable } from './link-table';
 

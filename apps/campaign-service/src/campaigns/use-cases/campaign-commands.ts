@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CAMPAIGN_ID_PATTERN, CampaignActivatedV1, CampaignPausedV1, CampaignUpdatedV3, CampaignView, createEnvelope, fail, Failure, ok, Result, UpdateCampaignBody } from '@funnel/contracts';
-import { Decision, versionedWrite } from '../../event-store/versioned-write';
+import { Decision, versionedWrite } from '../../platform/event-store/versioned-write';
 import { LinkRepository } from '../../links/link.repository';
 import { applyCampaignEvent, CampaignState, toCampaignView, TRANSITIONS } from '../campaign';
 import { CampaignRepository } from '../campaign.repository';

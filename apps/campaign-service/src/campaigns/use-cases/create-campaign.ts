@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { CAMPAIGN_ID_PATTERN, CampaignCreatedV2, CreateCampaignBody, CreateCampaignResult, createEnvelope, DEFAULT_ATTRIBUTION_MODEL, DEFAULT_COOKIE_DURATION_DAYS, fail, Failure, GOAL_DEFAULTS, ok, Result } from '@funnel/contracts';
-import { ConcurrencyError } from '../../event-store/concurrency.error';
+import { ConcurrencyError } from '../../platform/event-store/concurrency.error';
 import { applyCampaignEvent, toCampaignView } from '../campaign';
 import { CampaignRepository } from '../campaign.repository';
 

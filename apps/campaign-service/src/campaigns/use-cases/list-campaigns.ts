@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CampaignPage, ListCampaignsQuery, ok, Result } from '@funnel/contracts';
-import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, invalidCursor } from '../../rpc/cursor';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, invalidCursor } from '../../platform/rpc/cursor';
 import { toCampaignView } from '../campaign';
 import { CampaignRepository } from '../campaign.repository';
 

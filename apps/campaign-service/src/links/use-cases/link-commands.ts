@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CampaignEnv } from '@funnel/config';
 import { CAMPAIGN_ID_PATTERN, createEnvelope, fail, Failure, LinkDeletedV1, LinkView, ListLinksQuery, ok, Result, SLUG_PATTERN } from '@funnel/contracts';
-import { CAMPAIGN_ENV } from '../../campaign.config';
-import { versionedWrite } from '../../event-store/versioned-write';
-import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../../rpc/cursor';
+import { CAMPAIGN_ENV } from '../../platform/campaign.config';
+import { versionedWrite } from '../../platform/event-store/versioned-write';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../../platform/rpc/cursor';
 import { applyLinkEvent, LinkState, toLinkView } from '../link';
 import { LinkRepository } from '../link.repository';
 import { invalidSlug } from './put-link';

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CampaignEnv } from '@funnel/config';
 import { createEnvelope, fail, Failure, LinkUpsertedV1, LinkView, ok, PutLinkBody, Result, SLUG_PATTERN } from '@funnel/contracts';
-import { CAMPAIGN_ENV } from '../../campaign.config';
+import { CAMPAIGN_ENV } from '../../platform/campaign.config';
 import { CampaignRepository } from '../../campaigns/campaign.repository';
-import { versionedWrite } from '../../event-store/versioned-write';
+import { versionedWrite } from '../../platform/event-store/versioned-write';
 import { applyLinkEvent, DEFAULT_TRACKING_POLICY, LinkState, toLinkView } from '../link';
 import { LinkRepository } from '../link.repository';
 

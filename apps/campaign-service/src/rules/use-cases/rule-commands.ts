@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createEnvelope, fail, Failure, ok, PutRuleBody, Result, RULE_ID_PATTERN, RuleDeletedV1, RuleUpsertedV1, RuleView } from '@funnel/contracts';
-import { versionedWrite } from '../../event-store/versioned-write';
-import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../../rpc/cursor';
+import { versionedWrite } from '../../platform/event-store/versioned-write';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../../platform/rpc/cursor';
 import { applyRuleEvent, cleanWhen, RuleState, toRuleView } from '../rule';
 import { RuleRepository } from '../rule.repository';
 

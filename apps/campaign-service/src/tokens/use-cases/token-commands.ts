@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createEnvelope, CreateTokenBody, fail, Failure, ok, PAT_PREFIX, Result, TokenCreatedV1, TokenRevokedV1, TokenView, VerifiedToken } from '@funnel/contracts';
-import { versionedWrite } from '../../event-store/versioned-write';
+import { versionedWrite } from '../../platform/event-store/versioned-write';
 import { applyTokenEvent, hashTokenSecret, newTokenId, newTokenSecret, TokenState, toTokenView } from '../token';
 import { TokenRepository } from '../token.repository';
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { RPC, RpcBodyOf, RpcDeclaration, RpcPattern, RpcResultOf } from '@funnel/contracts';
 import type { Caller } from '../../auth/caller.decorator';
-import { ApiException } from '../../http/api.exception';
+import { ApiException } from '../../platform/http/api.exception';
 import { GetFunnel } from './get-funnel';
 
 const caller: Caller = { handle: 'acme', requestId: 'r1', actor: { sub: 'u1', role: 'CREATOR' } };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { FunnelResult, RPCS } from '@funnel/contracts';
 import type { Caller } from '../../auth/caller.decorator';
-import { RpcClient } from '../../rpc/rpc.client';
+import { RpcClient } from '../../platform/rpc/rpc.client';
 
 export interface GetFunnelQuery {
   campaignId?: string;

@@ -11,8 +11,8 @@ import {
   validationError,
 } from '@funnel/contracts';
 import type { Caller } from '../../auth/caller.decorator';
-import { ApiException } from '../../http/api.exception';
-import { RpcClient } from '../../rpc/rpc.client';
+import { ApiException } from '../../platform/http/api.exception';
+import { RpcClient } from '../../platform/rpc/rpc.client';
 import { GetFunnel } from './get-funnel';
 
 export type AnalyticsAnswer = FunnelResult | SegmentResult | BotReasonResult | SeriesResult;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { HealthView, RPC } from '@funnel/contracts';
-import { ApiException } from '../../http/api.exception';
-import { RpcClient } from '../../rpc/rpc.client';
+import { ApiException } from '../../platform/http/api.exception';
+import { RpcClient } from '../../platform/rpc/rpc.client';
 import { ComposeCampaignHealth } from './compose-campaign-health';
 
 const caller = { handle: 'acme', requestId: 'r1', actor: { sub: 'u', role: 'VIEWER' as const } };

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HealthView, RPCS, WebhookListResult } from '@funnel/contracts';
 import type { Caller } from '../../auth/caller.decorator';
-import { ApiException } from '../../http/api.exception';
-import { RpcClient } from '../../rpc/rpc.client';
+import { ApiException } from '../../platform/http/api.exception';
+import { RpcClient } from '../../platform/rpc/rpc.client';
 
 type Check = HealthView['checks'][number];
 

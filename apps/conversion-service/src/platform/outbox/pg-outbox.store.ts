@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Envelope } from '@funnel/contracts';
 import { OutboxRecord, OutboxStore, PrismaOutboxStore } from '@funnel/persistence';
-import { Database, Tx } from '../infra/database';
+import { Database, Tx } from '../database';
 
 /**
  * The `outbox` table of funnel_conversion: written by use cases inside their transactions, read

@@ -4,7 +4,7 @@ import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import type { GatewayEnv } from '@funnel/config';
 import { parseRpcReply, RPC, RpcBodyOf, RpcDeclaration, RpcRequest, RpcResultOf } from '@funnel/contracts';
 import { createKafka, ensureTopics } from '@funnel/kafka';
-import type { Caller } from '../auth/caller.decorator';
+import type { Caller } from '../../auth/caller.decorator';
 import { ApiException } from '../http/api.exception';
 import { GATEWAY_ENV, RPC_TOPIC_PREFIX } from '../gateway.options';
 

@@ -3,8 +3,8 @@ import { Admin, Kafka, logLevel } from 'kafkajs';
 import { ClickHouse, clickHouseHealthCheck } from '@funnel/clickhouse';
 import { parseBrokers } from '@funnel/kafka';
 import { HealthCheck } from '@funnel/observability';
-import { AnalyticsEventsConsumer } from './ingest/analytics-events.consumer';
-import { CLICKHOUSE, PROJECTOR_OPTIONS, ProjectorOptions, SERVICE } from './core/projector-options';
+import { AnalyticsEventsConsumer } from '../ingest/analytics-events.consumer';
+import { CLICKHOUSE, PROJECTOR_OPTIONS, ProjectorOptions, SERVICE } from './projector-options';
 
 /**
  * What GET /health reports on: the broker answers and the event consumer runs; ClickHouse answers

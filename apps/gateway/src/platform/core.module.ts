@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ClientsModule } from '@nestjs/microservices';
 import { rpcTransport } from '@funnel/kafka';
-import { AuthGuard } from './auth/jwt-auth.guard';
+import { AuthGuard } from '../auth/jwt-auth.guard';
 import { GATEWAY_ENV, GatewayOptions, RPC_TOPIC_PREFIX } from './gateway.options';
 import { KAFKA_RPC_CLIENT, RpcClient } from './rpc/rpc.client';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Envelope, TOPICS } from '@funnel/contracts';
 import { OutboxRecord } from '@funnel/persistence';
-import { Prisma } from '../generated/prisma/client';
+import { Prisma } from '../../generated/prisma/client';
 import { ConcurrencyError } from './concurrency.error';
 import { OutboxRelayService } from './outbox-relay.service';
 import { PrismaService } from './prisma.service';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { CampaignEnv } from '@funnel/config';
 import { createPrismaAdapter } from '@funnel/persistence';
-import { PrismaClient } from '../generated/prisma/client';
+import { PrismaClient } from '../../generated/prisma/client';
 import { CAMPAIGN_ENV } from '../campaign.config';
 
 /** The service's one Prisma client; closed last on shutdown, after the outbox relay has drained. */

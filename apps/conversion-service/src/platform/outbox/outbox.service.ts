@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Envelope } from '@funnel/contracts';
 import { OutboxRelay } from '@funnel/persistence';
-import { Tx } from '../infra/database';
-import { Producer } from '../infra/kafka.providers';
+import { Tx } from '../database';
+import { Producer } from '../kafka.providers';
 import { PgOutboxStore } from './pg-outbox.store';
 
 /** Runs the outbox relay for this service's database; use cases call wake() after committing. */
