@@ -84,6 +84,9 @@ describe('RPC declarations', () => {
     const result: RpcResultOf<typeof echo> = { echoed: body.name };
     // @ts-expect-error a reply of another shape is not the declared one
     const wrong: RpcResultOf<typeof echo> = { name: 'x' };
-    expect([echo.pattern, echo.body, result.echoed, wrong]).toEqual(['test.echo', Body, 'x', { name: 'x' }]);
+    // @ts-expect-error a body without the declared fields is refused at compile time
+    const badBody: RpcBodyOf<typeof RPCS.campaignCreate> = { name: 'x' };
+    const createReply: RpcResultOf<typeof RPCS.campaignCreate>['quickStart'] = ['a'];
+    expect([echo.pattern, echo.body, result.echoed, wrong, badBody, createReply]).toEqual(['test.echo', Body, 'x', { name: 'x' }, { name: 'x' }, ['a']]);
   });
 });
