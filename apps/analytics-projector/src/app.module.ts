@@ -1,9 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { HEALTH_CHECKS, HealthController, SERVICE_NAME } from '@funnel/observability';
 import { AnalyticsModule } from './analytics/analytics.module';
-import { CoreModule } from './core/core.module';
-import { ProjectorHealthChecks } from './health-checks';
-import { ProjectorOptions, SERVICE } from './core/projector-options';
+import { CoreModule } from './platform/core.module';
+import { ProjectorHealthChecks } from './platform/health-checks';
+import { ProjectorOptions, SERVICE } from './platform/projector-options';
 import { FunnelModule } from './funnel/funnel.module';
 import { IngestModule } from './ingest/ingest.module';
 

@@ -3,7 +3,7 @@ import { loadConfig, ProjectorEnv } from '@funnel/config';
 import { createKafka, ensureTopics, rpcTransport } from '@funnel/kafka';
 import { bootstrapService, runMain } from '@funnel/observability';
 import { AppModule } from './app.module';
-import { SERVICE } from './core/projector-options';
+import { SERVICE } from './platform/projector-options';
 
 runMain(SERVICE, async () => {
   const env = loadConfig(ProjectorEnv);

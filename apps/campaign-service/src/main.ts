@@ -2,7 +2,7 @@ import { CampaignEnv, loadConfig } from '@funnel/config';
 import { createKafka, ensureTopics, rpcTransport } from '@funnel/kafka';
 import { bootstrapService, runMain } from '@funnel/observability';
 import { AppModule } from './app.module';
-import { SERVICE } from './campaign.config';
+import { SERVICE } from './platform/campaign.config';
 
 runMain(SERVICE, async () => {
   const env = loadConfig(CampaignEnv);

@@ -13,7 +13,7 @@ import { uniqueId, waitFor } from '@funnel/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test harness only: boots the gateway beside this service
 import { AppModule as GatewayAppModule } from '../../gateway/src/app.module';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test harness only
-import { configureHttp } from '../../gateway/src/http/http-setup';
+import { configureHttp } from '../../gateway/src/platform/http/http-setup';
 import { AppModule } from '../src/app.module';
 import { PrefixedServerKafka } from '../src/rpc/prefixed-server-kafka';
 import { createTestBed, TEST_REDIRECT_BASE, TestBed } from './campaign-app';

@@ -5,7 +5,7 @@ import { uniqueId } from '@funnel/testing';
 import { CampaignRepository, PrismaCampaignRepository } from '../src/campaigns/campaign.repository';
 import { applyCampaignEvent } from '../src/campaigns/campaign';
 import { CampaignsController } from '../src/campaigns/campaigns.controller';
-import { ConcurrencyError } from '../src/event-store/concurrency.error';
+import { ConcurrencyError } from '../src/platform/event-store/concurrency.error';
 import { applyLinkEvent } from '../src/links/link';
 import { LinkRepository, PrismaLinkRepository } from '../src/links/link.repository';
 import { LinksController } from '../src/links/links.controller';

@@ -1,7 +1,7 @@
 import { Envelope } from '@funnel/contracts';
 import { CampaignState } from '../src/campaigns/campaign';
 import { CampaignListOptions, CampaignRepository } from '../src/campaigns/campaign.repository';
-import { ConcurrencyError } from '../src/event-store/concurrency.error';
+import { ConcurrencyError } from '../src/platform/event-store/concurrency.error';
 import { LinkState } from '../src/links/link';
 import { LinkRepository } from '../src/links/link.repository';
 

@@ -3,9 +3,9 @@ import { HEALTH_CHECKS, HealthController, SERVICE_NAME } from '@funnel/observabi
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { ClicksModule } from './clicks/clicks.module';
 import { ConversionsModule } from './conversions/conversions.module';
-import { HealthChecks } from './infra/health-checks';
-import { InfraModule } from './infra/infra.module';
-import { ConversionServiceOptions, SERVICE } from './infra/service-options';
+import { HealthChecks } from './platform/health-checks';
+import { InfraModule } from './platform/infra.module';
+import { ConversionServiceOptions, SERVICE } from './platform/service-options';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})

@@ -3,7 +3,7 @@ import { ConversionEnv, loadConfig } from '@funnel/config';
 import { rpcTransport } from '@funnel/kafka';
 import { bootstrapService, runMain } from '@funnel/observability';
 import { AppModule } from './app.module';
-import { SERVICE } from './infra/service-options';
+import { SERVICE } from './platform/service-options';
 
 runMain(SERVICE, async () => {
   const env = loadConfig(ConversionEnv);

@@ -14,7 +14,7 @@ import { HEALTH_CHECKS, HealthCheck } from '@funnel/observability';
 import { uniqueId, waitFor } from '@funnel/testing';
 import { AttributionSweeper } from '../src/conversions/attribution-sweeper';
 import { ConversionsController } from '../src/conversions/conversions.controller';
-import { OutboxService } from '../src/outbox/outbox.service';
+import { OutboxService } from '../src/platform/outbox/outbox.service';
 import { WebhooksController } from '../src/webhooks/webhooks.controller';
 import { verifyWebhookSignature } from '../src/webhooks/webhook-signature';
 import { clickEvent, collectTopic, replyData, rpcRequest, startReceiver, startService, TestService } from './conversion-harness';

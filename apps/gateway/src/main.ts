@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { GatewayEnv, loadConfig } from '@funnel/config';
 import { bootstrapService, runMain } from '@funnel/observability';
 import { AppModule } from './app.module';
-import { configureHttp } from './http/http-setup';
+import { configureHttp } from './platform/http/http-setup';
 
 runMain('gateway', async () => {
   const env = loadConfig(GatewayEnv);

@@ -21,7 +21,7 @@ import { rpcTransport } from '@funnel/kafka';
 import { bootstrapService } from '@funnel/observability';
 import { getInfra, uniqueId, waitFor } from '@funnel/testing';
 import { AppModule } from '../src/app.module';
-import { configureHttp } from '../src/http/http-setup';
+import { configureHttp } from '../src/platform/http/http-setup';
 
 /**
  * The gateway booted in-process on a free port, talking over the real Kafka broker to a small
@@ -86,6 +86,15 @@ class FakeOwnerResponder {
     if (campaignId === 'slow-campaign') await new Promise((resolve) => setTimeout(resolve, RPC_TIMEOUT_MS + 1000));
     if (campaignId !== 'spring-launch') return rpcFail(404, 'campaign_not_found', `Campaign ${campaignId} not found`);
     return rpcOk({ campaignId, checks: [{ name: 'primary_link', status: 'PASS', detail: 'ok' }], readiness: 'READY' });
+  }
+
+  /** The analytics paths look a named campaign up with campaign get. */
+  @MessagePattern(RPC.campaignGet)
+  async get(@Payload() request: RpcRequest<Record<string, never>, { campaignId: string }>): Promise<RpcReply<{ campaignId: string }>> {
+    received.push(request);
+    const { campaignId } = request.params;
+    if (campaignId !== 'spring-launch') return rpcFail(404, 'campaign_not_found', `Campaign ${campaignId} not found`);
+    return rpcOk({ campaignId });
   }
 
   @MessagePattern(RPC.analyticsFunnel)

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { HEALTH_CHECKS, HealthCheck, HealthController, SERVICE_NAME } from '@funnel/observability';
 import { ClickPipeline, ClicksModule } from './clicks/clicks.module';
-import { CoreModule } from './core/core.module';
-import { SERVICE } from './core/tokens';
+import { CoreModule } from './platform/core.module';
+import { SERVICE } from './platform/tokens';
 import { LinkTable } from './link-table/link-table';
 import { LinkTableModule } from './link-table/link-table.module';
 import { SnapshotConsumer } from './link-table/snapshot.consumer';

@@ -1,7 +1,7 @@
 import { loadConfig, RedirectEnv } from '@funnel/config';
 import { bootstrapService, runMain } from '@funnel/observability';
 import { AppModule } from './app.module';
-import { SERVICE } from './core/tokens';
+import { SERVICE } from './platform/tokens';
 
 runMain(SERVICE, async () => {
   const env = loadConfig(RedirectEnv);

@@ -4,3 +4,4 @@ export * from './consumer';
 export * from './outcome';
 export * from './rpc-transport';
 export * from './hosted-consumer';
+export * from './rpc-server';

@@ -1,12 +1,39 @@
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { BotReasonResult, RPC, RpcReply, rpcFail, rpcOk, SegmentResult, SeriesResult } from '@funnel/contracts';
-import { parseAnalyticsRequest } from './analytics-request';
+import {
+  AnalyticsQuery,
+  AnalyticsView,
+  BotReasonResult,
+  resolveAnalyticsQuery,
+  RPC,
+  RPCS,
+  RpcError,
+  RpcReply,
+  rpcFail,
+  rpcOk,
+  SegmentResult,
+  SeriesResult,
+  validationError,
+} from '@funnel/contracts';
+import { serveRpc } from '@funnel/kafka';
 import { GetBotReasons } from './use-cases/get-bot-reasons';
 import { GetSegments } from './use-cases/get-segments';
 import { GetSeries } from './use-cases/get-series';
 
-const unavailable = () => rpcFail(503, 'analytics_unavailable', 'Analytics are temporarily unavailable; try again shortly.');
+export const ANALYTICS_UNAVAILABLE: RpcError = { status: 503, error: 'analytics_unavailable', message: 'Analytics are temporarily unavailable; try again shortly.' };
+
+type Resolved<V extends AnalyticsView['view']> = { ok: true; view: Extract<AnalyticsView, { view: V }> } | { ok: false; reply: RpcReply<never> };
+
+/**
+ * The view a validated query asks for, resolved with the same `resolveAnalyticsQuery` as the
+ * gateway, and checked to be the one this RPC answers.
+ */
+export function resolveView<V extends AnalyticsView['view']>(query: AnalyticsQuery, expected: V, now: Date = new Date()): Resolved<V> {
+  const resolved = resolveAnalyticsQuery(query, now);
+  if (!resolved.ok) return { ok: false, reply: { ok: false, error: validationError(resolved.fields) } };
+  if (resolved.value.view !== expected) return { ok: false, reply: rpcFail(400, 'validation_failed', `This RPC answers the ${expected} view only.`) };
+  return { ok: true, view: resolved.value as Extract<AnalyticsView, { view: V }> };
+}
 
 /** RPC.analyticsGroupBy and RPC.analyticsSeries from the gateway. Never throws across the transport. */
 @Controller()
@@ -20,37 +47,41 @@ export class AnalyticsController {
   ) {}
 
   @MessagePattern(RPC.analyticsGroupBy)
-  async groupBy(@Payload() raw: unknown): Promise<RpcReply<SegmentResult | BotReasonResult>> {
-    const request = parseAnalyticsRequest(raw, 'groupBy');
-    if (!request.ok) return request.reply;
-    const { handle, requestId, view } = request.value;
-    try {
-      return rpcOk(view.groupBy === 'segment' ? await this.getSegments.execute(handle, view.campaignId) : await this.getBotReasons.execute(handle, view.campaignId));
-    } catch (e) {
-      this.logger.error(`groupBy query failed for handle ${handle} (request ${requestId}): ${(e as Error).message}`);
-      return unavailable();
-    }
+  groupBy(@Payload() raw: unknown): Promise<RpcReply<SegmentResult | BotReasonResult>> {
+    return serveRpc(
+      RPCS.analyticsGroupBy,
+      raw,
+      async ({ handle, body }) => {
+        const resolved = resolveView(body, 'groupBy');
+        if (!resolved.ok) return resolved.reply;
+        const { view } = resolved;
+        return rpcOk(view.groupBy === 'segment' ? await this.getSegments.execute(handle, view.campaignId) : await this.getBotReasons.execute(handle, view.campaignId));
+      },
+      { logger: this.logger, onFailure: ANALYTICS_UNAVAILABLE },
+    );
   }
 
   @MessagePattern(RPC.analyticsSeries)
-  async series(@Payload() raw: unknown): Promise<RpcReply<SeriesResult>> {
-    const request = parseAnalyticsRequest(raw, 'series');
-    if (!request.ok) return request.reply;
-    const { handle, requestId, view } = request.value;
-    try {
-      return rpcOk(
-        await this.getSeries.execute({
-          handle,
-          granularity: view.granularity,
-          timeZone: view.timeZone,
-          from: view.from,
-          to: view.to,
-          ...(view.campaignId !== undefined ? { campaignId: view.campaignId } : {}),
-        }),
-      );
-    } catch (e) {
-      this.logger.error(`series query failed for handle ${handle} (request ${requestId}): ${(e as Error).message}`);
-      return unavailable();
-    }
+  series(@Payload() raw: unknown): Promise<RpcReply<SeriesResult>> {
+    return serveRpc(
+      RPCS.analyticsSeries,
+      raw,
+      async ({ handle, body }) => {
+        const resolved = resolveView(body, 'series');
+        if (!resolved.ok) return resolved.reply;
+        const { view } = resolved;
+        return rpcOk(
+          await this.getSeries.execute({
+            handle,
+            granularity: view.granularity,
+            timeZone: view.timeZone,
+            from: view.from,
+            to: view.to,
+            ...(view.campaignId !== undefined ? { campaignId: view.campaignId } : {}),
+          }),
+        );
+      },
+      { logger: this.logger, onFailure: ANALYTICS_UNAVAILABLE },
+    );
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BOT_REASON_DIMENSION, CH_TABLES, ClickHouse, identifier, SEGMENT_DIMENSION, Sql, sql, toNumber } from '@funnel/clickhouse';
 import { AnalyticsGranularity } from '@funnel/contracts';
-import { CLICKHOUSE } from '../core/projector-options';
+import { CLICKHOUSE } from '../platform/projector-options';
 import { decimalToUnits } from '../funnel/funnel.repository';
 import { AnalyticsStore, BucketClicks, BucketConversions, DimensionValue, SegmentConversions, SeriesQuery } from './use-cases/analytics-store';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BREAKDOWN_DIMENSIONS, BreakdownDimension, CH_TABLES, ClickHouse, identifier, Sql, sql, toNumber } from '@funnel/clickhouse';
-import { CLICKHOUSE } from '../core/projector-options';
+import { CLICKHOUSE } from '../platform/projector-options';
 import { CampaignClicks, CampaignConversions, DimensionCount, FunnelStore } from './use-cases/get-funnel';
 
 /** Parses a Decimal(38, 4) rendered by toString() into ten-thousandths, exactly. */

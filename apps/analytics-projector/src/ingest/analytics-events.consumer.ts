@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { EventConsumer } from '@funnel/kafka';
-import { KAFKA, PROJECTOR_OPTIONS, ProjectorOptions } from '../core/projector-options';
+import { KAFKA, PROJECTOR_OPTIONS, ProjectorOptions } from '../platform/projector-options';
 import { ProjectBatch } from './use-cases/project-batch';
 
 /**

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AnalyticsEventsConsumer } from './analytics-events.consumer';
 import { RawEventsRepository } from './raw-events.repository';
-import { PROJECTOR_OPTIONS, ProjectorOptions } from '../core/projector-options';
+import { PROJECTOR_OPTIONS, ProjectorOptions } from '../platform/projector-options';
 import { PLATFORM_TOPICS, ProjectBatch } from './use-cases/project-batch';
 
 /** Kafka events → raw ClickHouse tables (the materialized views do the rest). */

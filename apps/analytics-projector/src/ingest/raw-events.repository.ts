@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClickHouse, CH_TABLES, identifier, sql } from '@funnel/clickhouse';
-import { CLICKHOUSE } from '../core/projector-options';
+import { CLICKHOUSE } from '../platform/projector-options';
 import { ClickRow, ConversionRow } from './event-rows';
 
 export type RawTable = typeof CH_TABLES.clicks | typeof CH_TABLES.conversions;

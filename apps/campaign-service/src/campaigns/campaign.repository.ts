@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { CampaignStatus, Envelope, isAttributionModel, snapshotKey, TOPICS } from '@funnel/contracts';
-import { ConcurrencyError } from '../event-store/concurrency.error';
-import { envelopeMessage, EventStore } from '../event-store/event-store';
-import { PrismaService } from '../event-store/prisma.service';
+import { ConcurrencyError } from '../platform/event-store/concurrency.error';
+import { envelopeMessage, EventStore } from '../platform/event-store/event-store';
+import { PrismaService } from '../platform/event-store/prisma.service';
 import { Campaign as CampaignRow } from '../generated/prisma/client';
 import { CAMPAIGN_AGGREGATE, CampaignState, foldCampaign, isCampaignStatus, isGoalType, toCampaignSnapshot } from './campaign';
 

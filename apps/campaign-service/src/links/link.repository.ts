@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Envelope, snapshotKey, TOPICS, TRACKING_MODES, TrackingMode } from '@funnel/contracts';
-import { ConcurrencyError } from '../event-store/concurrency.error';
-import { envelopeMessage, EventStore } from '../event-store/event-store';
-import { PrismaService } from '../event-store/prisma.service';
+import { ConcurrencyError } from '../platform/event-store/concurrency.error';
+import { envelopeMessage, EventStore } from '../platform/event-store/event-store';
+import { PrismaService } from '../platform/event-store/prisma.service';
 import { Link as LinkRow } from '../generated/prisma/client';
 import { foldLink, LINK_AGGREGATE, LinkState, toLinkSnapshot } from './link';
 

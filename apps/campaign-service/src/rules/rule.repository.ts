@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DEVICE_CLASSES, DeviceClass, Envelope, RuleSnapshotV1, snapshotKey, TOPICS } from '@funnel/contracts';
-import { ConcurrencyError } from '../event-store/concurrency.error';
-import { envelopeMessage, EventStore } from '../event-store/event-store';
-import { PrismaService } from '../event-store/prisma.service';
+import { ConcurrencyError } from '../platform/event-store/concurrency.error';
+import { envelopeMessage, EventStore } from '../platform/event-store/event-store';
+import { PrismaService } from '../platform/event-store/prisma.service';
 import { Prisma, Rule as RuleRow } from '../generated/prisma/client';
 import { foldRule, RULE_AGGREGATE, RuleState, toRuleSnapshot } from './rule';
 

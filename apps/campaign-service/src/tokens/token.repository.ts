@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Envelope } from '@funnel/contracts';
-import { ConcurrencyError } from '../event-store/concurrency.error';
-import { EventStore } from '../event-store/event-store';
-import { PrismaService } from '../event-store/prisma.service';
+import { ConcurrencyError } from '../platform/event-store/concurrency.error';
+import { EventStore } from '../platform/event-store/event-store';
+import { PrismaService } from '../platform/event-store/prisma.service';
 import { Token as TokenRow } from '../generated/prisma/client';
 import { TOKEN_AGGREGATE, TokenState } from './token';
 

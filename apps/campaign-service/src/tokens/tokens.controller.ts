@@ -1,11 +1,12 @@
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { CreateTokenBody, RPC, rpcFail, RpcReply, TokenView, VerifiedToken, VerifyTokenBody } from '@funnel/contracts';
-import { handleRpc } from '../rpc/handle-rpc';
-import { validateBody } from '../rpc/rpc-request';
+import { RPC, RPCS, RpcReply, TokenView, VerifiedToken } from '@funnel/contracts';
+import { serve } from '../platform/rpc/serve';
 import { CreateToken, ListTokens, RevokeToken, VerifyToken } from './use-cases/token-commands';
 
 /** Personal access tokens: managed per handle, verified for the gateway. */
+const INVALID_TOKEN = { status: 401, error: 'invalid_token', message: 'The access token is invalid, expired or revoked.' };
+
 @Controller()
 export class TokensController {
   private readonly logger = new Logger(TokensController.name);
@@ -19,32 +20,26 @@ export class TokensController {
 
   @MessagePattern(RPC.tokenCreate)
   create(@Payload() raw: unknown): Promise<RpcReply<TokenView>> {
-    return handleRpc(this.logger, RPC.tokenCreate, raw, async (req) => {
-      const body = validateBody(CreateTokenBody, req.body);
-      if (!body.ok) return body.reply;
-      return this.createToken.execute({ handle: req.handle, requestId: req.requestId, actorSub: req.actorSub, body: body.value });
+    return serve(this.logger, RPCS.tokenCreate, raw, async (req) => {
+      return this.createToken.execute({ handle: req.handle, requestId: req.requestId, actorSub: req.actor.sub, body: req.body });
     });
   }
 
   @MessagePattern(RPC.tokenList)
   list(@Payload() raw: unknown): Promise<RpcReply<{ tokens: TokenView[] }>> {
-    return handleRpc(this.logger, RPC.tokenList, raw, (req) => this.listTokens.execute({ handle: req.handle }));
+    return serve(this.logger, RPCS.tokenList, raw, (req) => this.listTokens.execute({ handle: req.handle }));
   }
 
   @MessagePattern(RPC.tokenRevoke)
   revoke(@Payload() raw: unknown): Promise<RpcReply<TokenView>> {
-    return handleRpc(this.logger, RPC.tokenRevoke, raw, (req) =>
+    return serve(this.logger, RPCS.tokenRevoke, raw, (req) =>
       this.revokeToken.execute({ handle: req.handle, requestId: req.requestId, tokenId: req.params.tokenId ?? '' }),
     );
   }
 
   @MessagePattern(RPC.tokenVerify)
   verify(@Payload() raw: unknown): Promise<RpcReply<VerifiedToken>> {
-    return handleRpc(this.logger, RPC.tokenVerify, raw, async (req) => {
-      const body = validateBody(VerifyTokenBody, req.body);
-      // Whatever the gateway sent, a malformed token is just an invalid one.
-      if (!body.ok) return rpcFail(401, 'invalid_token', 'The access token is invalid, expired or revoked.');
-      return this.verifyToken.execute({ token: body.value.token });
-    });
+    // Whatever the gateway sent, a malformed token is just an invalid one.
+    return serve(this.logger, RPCS.tokenVerify, raw, (req) => this.verifyToken.execute({ token: req.body.token }), { invalidBody: INVALID_TOKEN });
   }
 }

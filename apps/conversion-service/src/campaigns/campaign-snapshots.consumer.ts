@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { TOPICS } from '@funnel/contracts';
 import { ConsumedMessage, dlq, EventConsumer, HostedConsumer, ok, Outcome, retry } from '@funnel/kafka';
-import { KAFKA } from '../infra/kafka.providers';
-import { ConversionServiceOptions, SERVICE_OPTIONS } from '../infra/service-options';
-import { parseCampaignSnapshot, SnapshotMessage } from './campaign-snapshot.message';
+import { KAFKA } from '../platform/kafka.providers';
+import { ConversionServiceOptions, SERVICE_OPTIONS } from '../platform/service-options';
+import { parseSnapshotMessage, SnapshotMessage } from './campaign-snapshot.message';
 import { ApplyCampaignSnapshots } from './use-cases/apply-campaign-snapshots';
 
 /**
@@ -35,7 +35,7 @@ export class CampaignSnapshotsConsumer extends HostedConsumer {
     const outcomes: Outcome[] = [];
     const valid: SnapshotMessage[] = [];
     for (const message of messages) {
-      const parsed = parseCampaignSnapshot(message.key, message.value);
+      const parsed = parseSnapshotMessage(message.key, message.value);
       if (!parsed.ok) {
         outcomes.push(dlq(parsed.error));
         continue;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Tx } from '../infra/database';
+import { Tx } from '../platform/database';
 import { AttributionModel, CampaignFacts } from '../conversions/attribution';
 
 export interface CampaignRow {

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { ClickRecordedV1, readEnvelopes, TOPICS } from '@funnel/contracts';
 import { ConsumedMessage, dlq, EventConsumer, HostedConsumer, ok, Outcome, retry } from '@funnel/kafka';
-import { KAFKA } from '../infra/kafka.providers';
-import { ConversionServiceOptions, SERVICE_OPTIONS } from '../infra/service-options';
+import { KAFKA } from '../platform/kafka.providers';
+import { ConversionServiceOptions, SERVICE_OPTIONS } from '../platform/service-options';
 import { NewClick } from './clicks.repository';
 import { RecordClicks } from './use-cases/record-clicks';
 

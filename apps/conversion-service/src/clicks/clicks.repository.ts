@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Tx } from '../infra/database';
+import { Tx } from '../platform/database';
 import { CampaignFacts, ClickFacts, ClickVariant } from '../conversions/attribution';
 import { toCampaignFacts } from '../campaigns/campaigns.repository';
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { Database } from '../infra/database';
-import { OutboxService } from '../outbox/outbox.service';
+import { Database } from '../platform/database';
+import { OutboxService } from '../platform/outbox/outbox.service';
 import { ConversionsRepository } from './conversions.repository';
 import { AttributePendingConversions } from './use-cases/attribute-pending-conversions';
 

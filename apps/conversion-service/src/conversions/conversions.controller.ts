@@ -5,16 +5,14 @@ import {
   ConversionListView,
   ConversionView,
   IDEMPOTENCY_KEY_PATTERN,
-  ListConversionsQuery,
-  RecordConversionBody,
+  parseRpcRequest,
   RPC,
+  RPCS,
   RpcReply,
   rpcFail,
   rpcOk,
-  TestConversionBody,
   UUID_PATTERN,
 } from '@funnel/contracts';
-import { parseRpcRequest } from '../infra/rpc-request';
 import { toConversionView } from './conversion-events';
 import { ListConversions } from './use-cases/list-conversions';
 import { RecordConversion } from './use-cases/record-conversion';
@@ -37,8 +35,8 @@ export class ConversionsController {
    */
   @MessagePattern(RPC.conversionRecord)
   async record(@Payload() raw: unknown): Promise<RpcReply<ConversionView>> {
-    const parsed = await parseRpcRequest(raw, RecordConversionBody);
-    if (!parsed.ok) return parsed.reply;
+    const parsed = parseRpcRequest(RPCS.conversionRecord, raw);
+    if (!parsed.ok) return { ok: false, error: parsed.error };
     const { handle, requestId, params, body } = parsed.request;
     const idempotencyKey = params.idempotencyKey ?? null;
     if (idempotencyKey !== null && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
@@ -73,8 +71,8 @@ export class ConversionsController {
   /** The handle's conversions, newest first, optionally by status (e.g. the unattributed report). */
   @MessagePattern(RPC.conversionList)
   async list(@Payload() raw: unknown): Promise<RpcReply<ConversionListView<ConversionView>>> {
-    const parsed = await parseRpcRequest(raw, ListConversionsQuery);
-    if (!parsed.ok) return parsed.reply;
+    const parsed = parseRpcRequest(RPCS.conversionList, raw);
+    if (!parsed.ok) return { ok: false, error: parsed.error };
     const { handle, body } = parsed.request;
     if (body.cursor !== undefined && !UUID_PATTERN.test(body.cursor)) return rpcFail(400, 'invalid_cursor', 'cursor is not one this API returned');
     try {
@@ -86,8 +84,8 @@ export class ConversionsController {
 
   @MessagePattern(RPC.conversionTest)
   async test(@Payload() raw: unknown): Promise<RpcReply<ConversionView>> {
-    const parsed = await parseRpcRequest(raw, TestConversionBody);
-    if (!parsed.ok) return parsed.reply;
+    const parsed = parseRpcRequest(RPCS.conversionTest, raw);
+    if (!parsed.ok) return { ok: false, error: parsed.error };
     const { handle, requestId, params, body } = parsed.request;
     const campaignId = params.campaignId ?? '';
     if (!CAMPAIGN_ID_PATTERN.test(campaignId)) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Tx } from '../infra/database';
+import { Tx } from '../platform/database';
 import { Conversion, ConversionStatus, Prisma } from '../generated/prisma/client';
 import { ConversionStatusReason } from '@funnel/contracts';
 import { CampaignFacts, ClickVariant } from './attribution';

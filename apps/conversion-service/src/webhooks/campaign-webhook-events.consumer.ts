@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { CampaignActivatedV1, CampaignPausedV1, TOPICS } from '@funnel/contracts';
 import { ConsumedMessage, EventConsumer, HostedConsumer, Outcome } from '@funnel/kafka';
-import { KAFKA } from '../infra/kafka.providers';
-import { ConversionServiceOptions, SERVICE_OPTIONS } from '../infra/service-options';
+import { KAFKA } from '../platform/kafka.providers';
+import { ConversionServiceOptions, SERVICE_OPTIONS } from '../platform/service-options';
 import { EnqueueWebhookDeliveries } from './use-cases/enqueue-webhook-deliveries';
 import { enqueueWebhookEvent } from './webhook-event-handler';
 

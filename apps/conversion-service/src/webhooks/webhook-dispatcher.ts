@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { ConversionServiceOptions, SERVICE_OPTIONS } from '../infra/service-options';
+import { ConversionServiceOptions, SERVICE_OPTIONS } from '../platform/service-options';
 import { WebhooksRepository, ClaimedDelivery } from './webhooks.repository';
 import { WebhookSender } from './webhook-sender';
 import { nextStep } from './retry-schedule';

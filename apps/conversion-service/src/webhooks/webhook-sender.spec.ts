@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ConversionEnv } from '@funnel/config';
-import { ConversionServiceOptions } from '../infra/service-options';
+import { ConversionServiceOptions } from '../platform/service-options';
 import { MAX_RESPONSE_BYTES, WebhookSender } from './webhook-sender';
 
 /** Real sockets on loopback, no other infrastructure: what the sender does on the wire. */

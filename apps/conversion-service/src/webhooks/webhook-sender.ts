@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP, LookupFunction } from 'node:net';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConversionServiceOptions, SERVICE_OPTIONS } from '../infra/service-options';
+import { ConversionServiceOptions, SERVICE_OPTIONS } from '../platform/service-options';
 import { isAddressAllowed } from './url-safety';
 
 export const MAX_RESPONSE_BYTES = 2048;

@@ -1,28 +1,25 @@
 import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  CreateWebhookBody,
-  ListDeliveriesQuery,
+  ParsedRpcRequest,
+  parseRpcRequest,
   RPC,
+  RpcDeclaration,
+  RPCS,
   RpcReply,
   rpcFail,
   rpcOk,
-  UpdateWebhookBody,
   UUID_PATTERN,
   WebhookDeliveryListView,
   WebhookDeliveryView,
   WebhookDetailView,
   WebhookView,
 } from '@funnel/contracts';
-import { ParsedRequest, parseRpcRequest } from '../infra/rpc-request';
 import { CreateWebhook } from './use-cases/create-webhook';
 import { QueryWebhooks } from './use-cases/query-webhooks';
 import { RedeliverWebhook } from './use-cases/redeliver-webhook';
 import { SendWebhookTest } from './use-cases/send-webhook-test';
 import { UpdateWebhook } from './use-cases/update-webhook';
-
-/** Requests that carry everything in their path. */
-class NoBody {}
 
 const NOT_FOUND = rpcFail(404, 'webhook_not_found', 'webhook not found');
 const ERRORS: Record<string, RpcReply<never>> = {
@@ -47,7 +44,7 @@ export class WebhooksController {
 
   @MessagePattern(RPC.webhookCreate)
   async create(@Payload() raw: unknown): Promise<RpcReply<WebhookView>> {
-    return this.handle(raw, CreateWebhookBody, 'create webhook', async ({ handle, body }) => {
+    return this.handle(raw, RPCS.webhookCreate, 'create webhook', async ({ handle, body }) => {
       const result = await this.createWebhook.execute({ handle, url: body.url, events: body.events, enabled: body.enabled ?? true });
       if (!result.ok) return invalidUrl(result.reason);
       return rpcOk(result.webhook);
@@ -57,12 +54,12 @@ export class WebhooksController {
   /** `{ webhooks }`: also what campaign health reads (WebhookListResult). */
   @MessagePattern(RPC.webhookList)
   async list(@Payload() raw: unknown): Promise<RpcReply<{ webhooks: WebhookDetailView[] }>> {
-    return this.handle(raw, NoBody, 'list webhooks', async ({ handle }) => rpcOk(await this.query.list(handle)), 'handle');
+    return this.handle(raw, RPCS.webhookList, 'list webhooks', async ({ handle }) => rpcOk(await this.query.list(handle)), 'handle');
   }
 
   @MessagePattern(RPC.webhookGet)
   async get(@Payload() raw: unknown): Promise<RpcReply<WebhookDetailView>> {
-    return this.handle(raw, NoBody, 'get webhook', async ({ handle, params }) => {
+    return this.handle(raw, RPCS.webhookGet, 'get webhook', async ({ handle, params }) => {
       const webhook = await this.query.get(handle, params.webhookId);
       return webhook ? rpcOk(webhook) : NOT_FOUND;
     });
@@ -70,7 +67,7 @@ export class WebhooksController {
 
   @MessagePattern(RPC.webhookUpdate)
   async update(@Payload() raw: unknown): Promise<RpcReply<WebhookDetailView>> {
-    return this.handle(raw, UpdateWebhookBody, 'update webhook', async ({ handle, params, body }) => {
+    return this.handle(raw, RPCS.webhookUpdate, 'update webhook', async ({ handle, params, body }) => {
       const result = await this.updateWebhook.execute(handle, params.webhookId, { url: body.url, events: body.events, enabled: body.enabled });
       if (result.ok) return rpcOk(result.webhook);
       return result.error === 'invalid_webhook_url' ? invalidUrl(result.reason) : NOT_FOUND;
@@ -79,14 +76,14 @@ export class WebhooksController {
 
   @MessagePattern(RPC.webhookDelete)
   async delete(@Payload() raw: unknown): Promise<RpcReply<{ webhookId: string; deleted: true }>> {
-    return this.handle(raw, NoBody, 'delete webhook', async ({ handle, params }) =>
+    return this.handle(raw, RPCS.webhookDelete, 'delete webhook', async ({ handle, params }) =>
       (await this.query.delete(handle, params.webhookId)) ? rpcOk({ webhookId: params.webhookId, deleted: true as const }) : NOT_FOUND,
     );
   }
 
   @MessagePattern(RPC.webhookTest)
   async test(@Payload() raw: unknown): Promise<RpcReply<WebhookDeliveryView>> {
-    return this.handle(raw, NoBody, 'send webhook test', async ({ handle, params }) => {
+    return this.handle(raw, RPCS.webhookTest, 'send webhook test', async ({ handle, params }) => {
       const result = await this.sendTest.execute(handle, params.webhookId);
       return result.ok ? rpcOk(result.delivery) : ERRORS[result.error];
     });
@@ -94,7 +91,7 @@ export class WebhooksController {
 
   @MessagePattern(RPC.webhookDeliveries)
   async deliveries(@Payload() raw: unknown): Promise<RpcReply<WebhookDeliveryListView>> {
-    return this.handle(raw, ListDeliveriesQuery, 'list webhook deliveries', async ({ handle, params, body }) => {
+    return this.handle(raw, RPCS.webhookDeliveries, 'list webhook deliveries', async ({ handle, params, body }) => {
       if (body.cursor !== undefined && !UUID_PATTERN.test(body.cursor)) return rpcFail(400, 'invalid_cursor', 'cursor is not one this API returned');
       const page = await this.query.deliveries(handle, params.webhookId, { status: body.status, limit: body.limit ?? 20, cursor: body.cursor });
       return page ? rpcOk(page) : NOT_FOUND;
@@ -103,7 +100,7 @@ export class WebhooksController {
 
   @MessagePattern(RPC.webhookRedeliver)
   async redeliver(@Payload() raw: unknown): Promise<RpcReply<WebhookDeliveryView>> {
-    return this.handle(raw, NoBody, 'redeliver webhook', async ({ handle, params }) => {
+    return this.handle(raw, RPCS.webhookRedeliver, 'redeliver webhook', async ({ handle, params }) => {
       if (!UUID_PATTERN.test(params.deliveryId ?? '')) return ERRORS.delivery_not_found;
       const result = await this.redeliverWebhook.execute(handle, params.webhookId, params.deliveryId);
       return result.ok ? rpcOk(result.delivery) : ERRORS[result.error];
@@ -116,13 +113,13 @@ export class WebhooksController {
    */
   private async handle<B extends object, T>(
     raw: unknown,
-    Body: new () => B,
+    declaration: RpcDeclaration<string, B, T>,
     what: string,
-    work: (request: ParsedRequest<B>) => Promise<RpcReply<T>>,
+    work: (request: ParsedRpcRequest<B>) => Promise<RpcReply<T>>,
     scope: 'handle' | 'webhook' = 'webhook',
   ): Promise<RpcReply<T>> {
-    const parsed = await parseRpcRequest(raw, Body);
-    if (!parsed.ok) return parsed.reply;
+    const parsed = parseRpcRequest(declaration, raw);
+    if (!parsed.ok) return { ok: false, error: parsed.error };
     if (scope === 'webhook' && !UUID_PATTERN.test(parsed.request.params.webhookId ?? '')) return NOT_FOUND;
     try {
       return await work(parsed.request);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { WebhookDeliveryStatusName, WebhookEvent } from '@funnel/contracts';
-import { Database, Tx } from '../infra/database';
+import { Database, Tx } from '../platform/database';
 import { Prisma, WebhookAttempt, WebhookDelivery, WebhookSubscription } from '../generated/prisma/client';
 import { NextStep } from './retry-schedule';
 

@@ -4,7 +4,7 @@ import { Caller, CurrentCaller } from '../auth/caller.decorator';
 import { AuthGuard } from '../auth/jwt-auth.guard';
 import { MinRole } from '../auth/min-role.decorator';
 import { Scopes } from '../auth/scopes.decorator';
-import { HandleParams } from '../http/route-params';
+import { HandleParams } from '../platform/http/route-params';
 import { AnalyticsAnswer, QueryAnalytics } from './use-cases/query-analytics';
 
 /** Seed 000: CREATOR-level JWT or above; a PAT with analytics.read (or analytics.*) on the public mount. */

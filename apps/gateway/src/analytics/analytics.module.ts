@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { RpcClient } from '../rpc/rpc.client';
+import { RpcClient } from '../platform/rpc/rpc.client';
 import { AnalyticsController } from './analytics.controller';
 import { GetFunnel } from './use-cases/get-funnel';
 import { QueryAnalytics } from './use-cases/query-analytics';

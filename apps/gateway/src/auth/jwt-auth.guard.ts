@@ -2,11 +2,11 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { GatewayEnv } from '@funnel/config';
-import { HANDLE_PATTERN, PAT_PREFIX, RPC, Role, VerifiedToken } from '@funnel/contracts';
+import { HANDLE_PATTERN, PAT_PREFIX, Role, RPCS } from '@funnel/contracts';
 import { PatPrincipal, roleAtLeast, scopesAllow, verifyToken } from '@funnel/auth';
-import { ApiException } from '../http/api.exception';
-import { GATEWAY_ENV } from '../gateway.options';
-import { RpcClient } from '../rpc/rpc.client';
+import { ApiException } from '../platform/http/api.exception';
+import { GATEWAY_ENV } from '../platform/gateway.options';
+import { RpcClient } from '../platform/rpc/rpc.client';
 import { MIN_ROLE } from './min-role.decorator';
 import { REQUIRED_SCOPES } from './scopes.decorator';
 
@@ -72,7 +72,7 @@ export class AuthGuard implements CanActivate {
     if (!this.rpc) throw ApiException.unauthorized('Personal access tokens are not accepted here');
     // The request is addressed by the route's handle (it must be a valid one); the reply names the token's own handle.
     const caller = { handle: routeHandle, requestId: requestId ?? '', actor: { sub: 'gateway', role: 'VIEWER' as const } };
-    const verified = await this.rpc.call<VerifiedToken>(RPC.tokenVerify, caller, {}, { token });
+    const verified = await this.rpc.call(RPCS.tokenVerify, caller, {}, { token });
     return { kind: 'pat', sub: `pat:${verified.tokenId}`, handle: verified.handle, tokenId: verified.tokenId, scopes: verified.scopes, role: 'CREATOR' };
   }
 }

@@ -7,16 +7,16 @@ import {
   LinkView,
   ListCampaignsQuery,
   ListLinksQuery,
-  RPC,
+  RPCS,
   UpdateCampaignBody,
 } from '@funnel/contracts';
 import { Caller, CurrentCaller } from '../auth/caller.decorator';
 import { AuthGuard } from '../auth/jwt-auth.guard';
 import { MinRole } from '../auth/min-role.decorator';
 import { Scopes } from '../auth/scopes.decorator';
-import { EtagInterceptor, IfMatch } from '../http/etag';
-import { CampaignParams, HandleParams } from '../http/route-params';
-import { RpcClient } from '../rpc/rpc.client';
+import { EtagInterceptor, IfMatch } from '../platform/http/etag';
+import { CampaignParams, HandleParams } from '../platform/http/route-params';
+import { RpcClient } from '../platform/rpc/rpc.client';
 import { ComposeCampaignHealth } from './use-cases/compose-campaign-health';
 
 /** Campaigns are owned by the campaign-service; the gateway validates and forwards. JWT and PAT mounts share these handlers. */
@@ -34,7 +34,7 @@ export class CampaignsController {
   @MinRole('CREATOR')
   @Scopes('campaigns.write')
   create(@Param() _params: HandleParams, @Body() body: CreateCampaignBody, @CurrentCaller() caller: Caller): Promise<CreateCampaignResult> {
-    return this.rpc.call(RPC.campaignCreate, caller, {}, body);
+    return this.rpc.call(RPCS.campaignCreate, caller, {}, body);
   }
 
   /** `?status=&cursor=&limit=` → `{ campaigns, nextCursor }`, newest first. */
@@ -42,14 +42,14 @@ export class CampaignsController {
   @MinRole('VIEWER')
   @Scopes('campaigns.read')
   list(@Param() _params: HandleParams, @Query() query: ListCampaignsQuery, @CurrentCaller() caller: Caller): Promise<unknown> {
-    return this.rpc.call(RPC.campaignList, caller, {}, query);
+    return this.rpc.call(RPCS.campaignList, caller, {}, query);
   }
 
   @Get(':campaignId')
   @MinRole('VIEWER')
   @Scopes('campaigns.read')
   get(@Param() params: CampaignParams, @CurrentCaller() caller: Caller): Promise<CampaignView> {
-    return this.rpc.call(RPC.campaignGet, caller, { campaignId: params.campaignId }, {});
+    return this.rpc.call(RPCS.campaignGet, caller, { campaignId: params.campaignId }, {});
   }
 
   @Patch(':campaignId')
@@ -61,7 +61,7 @@ export class CampaignsController {
     @IfMatch() ifMatch: Record<string, string>,
     @CurrentCaller() caller: Caller,
   ): Promise<CampaignView> {
-    return this.rpc.call(RPC.campaignUpdate, caller, { campaignId: params.campaignId, ...ifMatch }, body);
+    return this.rpc.call(RPCS.campaignUpdate, caller, { campaignId: params.campaignId, ...ifMatch }, body);
   }
 
   @Post(':campaignId/activate')
@@ -69,7 +69,7 @@ export class CampaignsController {
   @MinRole('CREATOR')
   @Scopes('campaigns.write')
   activate(@Param() params: CampaignParams, @IfMatch() ifMatch: Record<string, string>, @CurrentCaller() caller: Caller): Promise<CampaignView> {
-    return this.rpc.call(RPC.campaignActivate, caller, { campaignId: params.campaignId, ...ifMatch }, {});
+    return this.rpc.call(RPCS.campaignActivate, caller, { campaignId: params.campaignId, ...ifMatch }, {});
   }
 
   @Post(':campaignId/pause')
@@ -77,7 +77,7 @@ export class CampaignsController {
   @MinRole('CREATOR')
   @Scopes('campaigns.write')
   pause(@Param() params: CampaignParams, @IfMatch() ifMatch: Record<string, string>, @CurrentCaller() caller: Caller): Promise<CampaignView> {
-    return this.rpc.call(RPC.campaignPause, caller, { campaignId: params.campaignId, ...ifMatch }, {});
+    return this.rpc.call(RPCS.campaignPause, caller, { campaignId: params.campaignId, ...ifMatch }, {});
   }
 
   /** The campaign's links: the same list as GET .../links?campaignId=, after checking the campaign exists. */
@@ -89,8 +89,8 @@ export class CampaignsController {
     @Query() query: ListLinksQuery,
     @CurrentCaller() caller: Caller,
   ): Promise<{ links: LinkView[]; nextCursor: string | null }> {
-    await this.rpc.call(RPC.campaignGet, caller, { campaignId: params.campaignId }, {});
-    return this.rpc.call(RPC.linkList, caller, {}, { ...query, campaignId: params.campaignId });
+    await this.rpc.call(RPCS.campaignGet, caller, { campaignId: params.campaignId }, {});
+    return this.rpc.call(RPCS.linkList, caller, {}, { ...query, campaignId: params.campaignId });
   }
 
   @Get(':campaignId/health')

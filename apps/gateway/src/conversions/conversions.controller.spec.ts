@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { RPC } from '@funnel/contracts';
-import { ApiException } from '../http/api.exception';
-import type { RpcClient } from '../rpc/rpc.client';
+import { ApiException } from '../platform/http/api.exception';
+import type { RpcClient } from '../platform/rpc/rpc.client';
 import { ConversionsController, idempotencyParams } from './conversions.controller';
 
 describe('idempotencyParams', () => {
@@ -28,7 +28,7 @@ describe('idempotencyParams', () => {
 describe('ConversionsController', () => {
   it('forwards the key with the body to the conversion-service', async () => {
     const calls: unknown[][] = [];
-    const rpc = { call: async (...args: unknown[]) => void calls.push(args) } as unknown as RpcClient;
+    const rpc = { call: async (declaration: { pattern: string }, ...args: unknown[]) => void calls.push([declaration.pattern, ...args]) } as unknown as RpcClient;
     const caller = { handle: 'acme', requestId: 'r1', actor: { sub: 'u', role: 'CREATOR' as const } };
     const body = { eventType: 'purchase', value: 1, currency: 'USD' };
     await new ConversionsController(rpc).record({ handle: 'acme' }, body, 'key-1', caller);

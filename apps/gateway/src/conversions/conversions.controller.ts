@@ -5,16 +5,16 @@ import {
   IDEMPOTENCY_KEY_PATTERN,
   ListConversionsQuery,
   RecordConversionBody,
-  RPC,
+  RPCS,
   TestConversionBody,
 } from '@funnel/contracts';
 import { Caller, CurrentCaller } from '../auth/caller.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { MinRole } from '../auth/min-role.decorator';
 import { Scopes } from '../auth/scopes.decorator';
-import { ApiException } from '../http/api.exception';
-import { CampaignParams, HandleParams } from '../http/route-params';
-import { RpcClient } from '../rpc/rpc.client';
+import { ApiException } from '../platform/http/api.exception';
+import { CampaignParams, HandleParams } from '../platform/http/route-params';
+import { RpcClient } from '../platform/rpc/rpc.client';
 
 /** The Idempotency-Key header as an RPC param (absent when the client sent none). */
 export function idempotencyParams(header: string | undefined): Record<string, string> {
@@ -45,7 +45,7 @@ export class ConversionsController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @CurrentCaller() caller: Caller,
   ): Promise<ConversionView> {
-    return this.rpc.call(RPC.conversionRecord, caller, idempotencyParams(idempotencyKey), body);
+    return this.rpc.call(RPCS.conversionRecord, caller, idempotencyParams(idempotencyKey), body);
   }
 
   /** The handle's conversions, newest first; `?status=unattributed` is the report of conversions no click was found for. */
@@ -53,12 +53,12 @@ export class ConversionsController {
   @MinRole('VIEWER')
   @Scopes('analytics.read')
   list(@Param() _params: HandleParams, @Query() query: ListConversionsQuery, @CurrentCaller() caller: Caller): Promise<ConversionListView<ConversionView>> {
-    return this.rpc.call(RPC.conversionList, caller, {}, query);
+    return this.rpc.call(RPCS.conversionList, caller, {}, query);
   }
 
   @Post('campaigns/:campaignId/test-conversion')
   @HttpCode(201)
   test(@Param() params: CampaignParams, @Body() body: TestConversionBody, @CurrentCaller() caller: Caller): Promise<ConversionView> {
-    return this.rpc.call(RPC.conversionTest, caller, { campaignId: params.campaignId }, body);
+    return this.rpc.call(RPCS.conversionTest, caller, { campaignId: params.campaignId }, body);
   }
 }

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, Param, Put, Query, UseGuards, UseInterceptors } from '@nestjs/common';
-import { PageQuery, PutRuleBody, RPC, RuleView } from '@funnel/contracts';
+import { PageQuery, PutRuleBody, RPCS, RuleView } from '@funnel/contracts';
 import { Caller, CurrentCaller } from '../auth/caller.decorator';
 import { AuthGuard } from '../auth/jwt-auth.guard';
 import { MinRole } from '../auth/min-role.decorator';
 import { Scopes } from '../auth/scopes.decorator';
-import { EtagInterceptor, IfMatch } from '../http/etag';
-import { HandleParams, RuleParams } from '../http/route-params';
-import { RpcClient } from '../rpc/rpc.client';
+import { EtagInterceptor, IfMatch } from '../platform/http/etag';
+import { HandleParams, RuleParams } from '../platform/http/route-params';
+import { RpcClient } from '../platform/rpc/rpc.client';
 
 /** Personalization rules (seed 000), owned by the campaign-service and published to the redirect edge. */
 @Controller(['v2/handles/:handle/personalization-rules', 'v2/public/handles/:handle/personalization-rules'])
@@ -19,27 +19,27 @@ export class RulesController {
   @MinRole('VIEWER')
   @Scopes('campaigns.read')
   list(@Param() _params: HandleParams, @Query() query: PageQuery, @CurrentCaller() caller: Caller): Promise<{ rules: RuleView[]; nextCursor: string | null }> {
-    return this.rpc.call(RPC.ruleList, caller, {}, query);
+    return this.rpc.call(RPCS.ruleList, caller, {}, query);
   }
 
   @Get(':ruleId')
   @MinRole('VIEWER')
   @Scopes('campaigns.read')
   get(@Param() params: RuleParams, @CurrentCaller() caller: Caller): Promise<RuleView> {
-    return this.rpc.call(RPC.ruleGet, caller, { ruleId: params.ruleId }, {});
+    return this.rpc.call(RPCS.ruleGet, caller, { ruleId: params.ruleId }, {});
   }
 
   @Put(':ruleId')
   @MinRole('CREATOR')
   @Scopes('campaigns.write')
   put(@Param() params: RuleParams, @Body() body: PutRuleBody, @IfMatch() ifMatch: Record<string, string>, @CurrentCaller() caller: Caller): Promise<RuleView> {
-    return this.rpc.call(RPC.rulePut, caller, { ruleId: params.ruleId, ...ifMatch }, body);
+    return this.rpc.call(RPCS.rulePut, caller, { ruleId: params.ruleId, ...ifMatch }, body);
   }
 
   @Delete(':ruleId')
   @MinRole('CREATOR')
   @Scopes('campaigns.write')
   remove(@Param() params: RuleParams, @IfMatch() ifMatch: Record<string, string>, @CurrentCaller() caller: Caller): Promise<{ deleted: true; ruleId: string; version: number }> {
-    return this.rpc.call(RPC.ruleDelete, caller, { ruleId: params.ruleId, ...ifMatch }, {});
+    return this.rpc.call(RPCS.ruleDelete, caller, { ruleId: params.ruleId, ...ifMatch }, {});
   }
 }

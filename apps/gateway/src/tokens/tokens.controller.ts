@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { CreateTokenBody, RPC, TokenView } from '@funnel/contracts';
+import { CreateTokenBody, RPCS, TokenView } from '@funnel/contracts';
 import { Caller, CurrentCaller } from '../auth/caller.decorator';
 import { AuthGuard } from '../auth/jwt-auth.guard';
 import { MinRole } from '../auth/min-role.decorator';
-import { HandleParams, TokenParams } from '../http/route-params';
-import { RpcClient } from '../rpc/rpc.client';
+import { HandleParams, TokenParams } from '../platform/http/route-params';
+import { RpcClient } from '../platform/rpc/rpc.client';
 
 /**
  * Personal access tokens, managed with a JWT only (a PAT cannot mint PATs). CREATOR or above:
@@ -20,17 +20,17 @@ export class TokensController {
   @Post()
   @HttpCode(201)
   create(@Param() _params: HandleParams, @Body() body: CreateTokenBody, @CurrentCaller() caller: Caller): Promise<TokenView> {
-    return this.rpc.call(RPC.tokenCreate, caller, {}, body);
+    return this.rpc.call(RPCS.tokenCreate, caller, {}, body);
   }
 
   @Get()
   list(@Param() _params: HandleParams, @CurrentCaller() caller: Caller): Promise<{ tokens: TokenView[] }> {
-    return this.rpc.call(RPC.tokenList, caller, {}, {});
+    return this.rpc.call(RPCS.tokenList, caller, {}, {});
   }
 
   /** Revocation applies to the next request: PATs are verified on every request, nothing is cached. */
   @Delete(':tokenId')
   revoke(@Param() params: TokenParams, @CurrentCaller() caller: Caller): Promise<TokenView> {
-    return this.rpc.call(RPC.tokenRevoke, caller, { tokenId: params.tokenId }, {});
+    return this.rpc.call(RPCS.tokenRevoke, caller, { tokenId: params.tokenId }, {});
   }
 }

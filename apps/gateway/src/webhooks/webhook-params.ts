@@ -1,6 +1,6 @@
 import { Matches } from 'class-validator';
 import { UUID_PATTERN } from '@funnel/contracts';
-import { HandleParams } from '../http/route-params';
+import { HandleParams } from '../platform/http/route-params';
 
 export class WebhookParams extends HandleParams {
   @Matches(UUID_PATTERN, { message: 'webhookId must be a UUID' }) webhookId!: string;

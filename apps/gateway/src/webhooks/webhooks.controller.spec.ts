@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { RPC } from '@funnel/contracts';
-import type { RpcClient } from '../rpc/rpc.client';
+import type { RpcClient } from '../platform/rpc/rpc.client';
 import { DeliveryParams, WebhookParams } from './webhook-params';
 import { WebhooksController } from './webhooks.controller';
 
@@ -23,7 +23,7 @@ describe('gateway WebhooksController', () => {
     await controller.test(one, caller);
     await controller.deliveries(one, { limit: 5 }, caller);
     await controller.redeliver({ ...one, deliveryId }, caller);
-    expect(calls.map(([pattern, , params, body]) => [pattern, params, body])).toEqual([
+    expect(calls.map(([rpc, , params, body]) => [(rpc as { pattern: string }).pattern, params, body])).toEqual([
       [RPC.webhookList, {}, {}],
       [RPC.webhookGet, { webhookId }, {}],
       [RPC.webhookUpdate, { webhookId }, { enabled: true }],

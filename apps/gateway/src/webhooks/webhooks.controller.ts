@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Use
 import {
   CreateWebhookBody,
   ListDeliveriesQuery,
-  RPC,
+  RPCS,
   UpdateWebhookBody,
   WebhookDeliveryListView,
   WebhookDeliveryView,
@@ -12,8 +12,8 @@ import {
 import { Caller, CurrentCaller } from '../auth/caller.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { MinRole } from '../auth/min-role.decorator';
-import { HandleParams } from '../http/route-params';
-import { RpcClient } from '../rpc/rpc.client';
+import { HandleParams } from '../platform/http/route-params';
+import { RpcClient } from '../platform/rpc/rpc.client';
 import { DeliveryParams, WebhookParams } from './webhook-params';
 
 /**
@@ -30,48 +30,48 @@ export class WebhooksController {
   @Post()
   @HttpCode(201)
   create(@Param() _params: HandleParams, @Body() body: CreateWebhookBody, @CurrentCaller() caller: Caller): Promise<WebhookView> {
-    return this.rpc.call(RPC.webhookCreate, caller, {}, body);
+    return this.rpc.call(RPCS.webhookCreate, caller, {}, body);
   }
 
   @Get()
   list(@Param() _params: HandleParams, @CurrentCaller() caller: Caller): Promise<{ webhooks: WebhookDetailView[] }> {
-    return this.rpc.call(RPC.webhookList, caller, {}, {});
+    return this.rpc.call(RPCS.webhookList, caller, {}, {});
   }
 
   @Get(':webhookId')
   get(@Param() params: WebhookParams, @CurrentCaller() caller: Caller): Promise<WebhookDetailView> {
-    return this.rpc.call(RPC.webhookGet, caller, { webhookId: params.webhookId }, {});
+    return this.rpc.call(RPCS.webhookGet, caller, { webhookId: params.webhookId }, {});
   }
 
   /** url, events and/or enabled; `enabled: true` also clears the failure count and reason of an automatic disable. */
   @Patch(':webhookId')
   update(@Param() params: WebhookParams, @Body() body: UpdateWebhookBody, @CurrentCaller() caller: Caller): Promise<WebhookDetailView> {
-    return this.rpc.call(RPC.webhookUpdate, caller, { webhookId: params.webhookId }, body);
+    return this.rpc.call(RPCS.webhookUpdate, caller, { webhookId: params.webhookId }, body);
   }
 
   /** Deletes the subscription and its delivery log; queued deliveries are dropped. */
   @Delete(':webhookId')
   remove(@Param() params: WebhookParams, @CurrentCaller() caller: Caller): Promise<{ webhookId: string; deleted: true }> {
-    return this.rpc.call(RPC.webhookDelete, caller, { webhookId: params.webhookId }, {});
+    return this.rpc.call(RPCS.webhookDelete, caller, { webhookId: params.webhookId }, {});
   }
 
   /** Queues a signed `webhook.test` event to this subscription; 202 with the delivery to follow in the log. */
   @Post(':webhookId/test')
   @HttpCode(202)
   test(@Param() params: WebhookParams, @CurrentCaller() caller: Caller): Promise<WebhookDeliveryView> {
-    return this.rpc.call(RPC.webhookTest, caller, { webhookId: params.webhookId }, {});
+    return this.rpc.call(RPCS.webhookTest, caller, { webhookId: params.webhookId }, {});
   }
 
   /** The delivery log, newest first: status, attempts (status code, latency, error, truncated answer), next try. */
   @Get(':webhookId/deliveries')
   deliveries(@Param() params: WebhookParams, @Query() query: ListDeliveriesQuery, @CurrentCaller() caller: Caller): Promise<WebhookDeliveryListView> {
-    return this.rpc.call(RPC.webhookDeliveries, caller, { webhookId: params.webhookId }, query);
+    return this.rpc.call(RPCS.webhookDeliveries, caller, { webhookId: params.webhookId }, query);
   }
 
   /** Sends a past event again (same webhook-id), with a fresh retry budget. */
   @Post(':webhookId/deliveries/:deliveryId/redeliver')
   @HttpCode(202)
   redeliver(@Param() params: DeliveryParams, @CurrentCaller() caller: Caller): Promise<WebhookDeliveryView> {
-    return this.rpc.call(RPC.webhookRedeliver, caller, { webhookId: params.webhookId, deliveryId: params.deliveryId }, {});
+    return this.rpc.call(RPCS.webhookRedeliver, caller, { webhookId: params.webhookId, deliveryId: params.deliveryId }, {});
   }
 }

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { RedirectEnv } from '@funnel/config';
-import { REDIRECT_ENV, SERVICE } from '../core/tokens';
+import { REDIRECT_ENV, SERVICE } from '../platform/tokens';
 import { CLICK_CAPTURE } from './captured-click';
 import { ClickHandoff } from './click-handoff';
 import type { ClickStatus, ClickWorkerData, FromClickWorker } from './click-worker-protocol';

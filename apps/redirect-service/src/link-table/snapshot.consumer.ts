@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import { TOPICS } from '@funnel/contracts';
-import { KAFKA, SERVICE } from '../core/tokens';
+import { parseCampaignSnapshot, parseLinkSnapshot, parseRuleSnapshot, TOPICS } from '@funnel/contracts';
+import { KAFKA, SERVICE } from '../platform/tokens';
 import { CatchUpTracker, PartitionTarget } from './catch-up';
 import { ApplyResult, LinkTable } from './link-table';
-import { parseCampaignSnapshot, parseLinkSnapshot, parseRuleSnapshot } from './snapshot-parser';
+
 
 const SNAPSHOT_TOPICS = [TOPICS.linkSnapshots, TOPICS.campaignSnapshots, TOPICS.ruleSnapshots] as const;
 

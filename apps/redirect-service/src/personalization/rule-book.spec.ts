@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ruleSnapshot } from '../../test/fixtures';
-import { parseRuleSnapshot } from '../link-table/snapshot-parser';
+import { parseRuleSnapshot } from '@funnel/contracts';
 import { RuleBook } from './rule-book';
 
 const mobileUs = { campaignId: 'spring-launch', device: 'mobile' as const, country: 'US', source: 'search' };

@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { RedirectEnv } from '@funnel/config';
-import { REDIRECT_ENV } from '../core/tokens';
+import { REDIRECT_ENV } from '../platform/tokens';
 import { RedirectLink } from './use-cases/redirect-link';
 import { readVisitorId, visitorCookie } from './visitor-cookie';
 

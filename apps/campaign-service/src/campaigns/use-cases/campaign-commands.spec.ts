@@ -1,14 +1,13 @@
 // class-transformer's @Type in the contracts reads decorator metadata.
 import 'reflect-metadata';
-import { CampaignView, RpcReply, UpdateCampaignBody } from '@funnel/contracts';
+import { CampaignView, Result, UpdateCampaignBody, validateInput } from '@funnel/contracts';
 import { campaignState, FakeCampaignRepository, FakeLinkRepository, linkState } from '../../../test/fake-repositories';
-import { validateBody } from '../../rpc/rpc-request';
 import { foldCampaign, toCampaignSnapshot } from '../campaign';
 import { ChangeCampaignStatus, GetCampaign, UpdateCampaign } from './campaign-commands';
 
-function data(reply: RpcReply<CampaignView>): CampaignView {
+function data(reply: Result<CampaignView>): CampaignView {
   if (!reply.ok) throw new Error(`expected ok, got ${JSON.stringify(reply.error)}`);
-  return reply.data;
+  return reply.value;
 }
 
 const base = { handle: 'acme', requestId: 'r', campaignId: 'spring-launch' };
@@ -40,15 +39,15 @@ describe('ChangeCampaignStatus', () => {
     repo.add(campaignState({ status: from }));
     expect(await useCase.execute({ ...base, action })).toEqual({
       ok: false,
-      error: expect.objectContaining({ status: 409, error: 'invalid_transition', details: expect.objectContaining({ currentStatus: from }) }),
+      error: expect.objectContaining({ code: 'invalid_transition', details: expect.objectContaining({ currentStatus: from }) }),
     });
     expect(repo.appended).toHaveLength(0);
   });
 
   it('answers 412 for a stale If-Match and 404 for another handle', async () => {
     repo.add(campaignState({ status: 'DRAFT', version: 2 }));
-    expect(await useCase.execute({ ...base, action: 'activate', ifMatch: 1 })).toMatchObject({ ok: false, error: { status: 412, error: 'precondition_failed' } });
-    expect(await useCase.execute({ ...base, handle: 'other', action: 'activate' })).toMatchObject({ ok: false, error: { status: 404, error: 'campaign_not_found' } });
+    expect(await useCase.execute({ ...base, action: 'activate', ifMatch: 1 })).toMatchObject({ ok: false, error: { code: 'precondition_failed' } });
+    expect(await useCase.execute({ ...base, handle: 'other', action: 'activate' })).toMatchObject({ ok: false, error: { code: 'campaign_not_found' } });
     expect(repo.appended).toHaveLength(0);
   });
 });
@@ -92,12 +91,12 @@ describe('UpdateCampaign', () => {
   });
 
   it('validates attributionModel in the PATCH body', () => {
-    expect(validateBody(UpdateCampaignBody, { attributionModel: 'LAST_CLICK' }).ok).toBe(true);
-    expect(validateBody(UpdateCampaignBody, { attributionModel: 'FIRST_CLICK' }).ok).toBe(true);
+    expect(validateInput(UpdateCampaignBody, { attributionModel: 'LAST_CLICK' }).ok).toBe(true);
+    expect(validateInput(UpdateCampaignBody, { attributionModel: 'FIRST_CLICK' }).ok).toBe(true);
     for (const attributionModel of ['first_click', 'TIME_DECAY', null, 3]) {
-      expect(validateBody(UpdateCampaignBody, { attributionModel })).toEqual({
+      expect(validateInput(UpdateCampaignBody, { attributionModel })).toEqual({
         ok: false,
-        reply: { ok: false, error: expect.objectContaining({ status: 400, error: 'validation_failed', fields: [expect.objectContaining({ field: 'attributionModel' })] }) },
+        error: expect.objectContaining({ status: 400, error: 'validation_failed', fields: [expect.objectContaining({ field: 'attributionModel' })] }),
       });
     }
   });
@@ -114,7 +113,7 @@ describe('UpdateCampaign', () => {
     links.add(linkState({ slug: 'gone', deleted: true }));
     links.add(linkState({ slug: 'mine' }));
     for (const slug of ['theirs', 'gone', 'missing']) {
-      expect(await useCase.execute({ ...base, body: body({ primarySlug: slug }) })).toMatchObject({ ok: false, error: { status: 400, error: 'invalid_primary_link' } });
+      expect(await useCase.execute({ ...base, body: body({ primarySlug: slug }) })).toMatchObject({ ok: false, error: { code: 'invalid_primary_link' } });
     }
     expect(data(await useCase.execute({ ...base, body: body({ primarySlug: 'mine' }) })).primarySlug).toBe('mine');
   });
@@ -133,7 +132,7 @@ describe('UpdateCampaign', () => {
   it('with If-Match, losing the race is a 412', async () => {
     repo.add(campaignState({ version: 1 }));
     repo.beforeSave = () => repo.add(campaignState({ version: 2 }));
-    expect(await useCase.execute({ ...base, ifMatch: 1, body: body({ name: 'x' }) })).toMatchObject({ ok: false, error: { status: 412 } });
+    expect(await useCase.execute({ ...base, ifMatch: 1, body: body({ name: 'x' }) })).toMatchObject({ ok: false, error: { code: 'precondition_failed' } });
   });
 });
 
@@ -143,8 +142,8 @@ describe('GetCampaign', () => {
     repo.add(campaignState({ version: 5 }));
     const useCase = new GetCampaign(repo);
     expect(data(await useCase.execute(base)).version).toBe(5);
-    expect(await useCase.execute({ ...base, handle: 'other' })).toMatchObject({ ok: false, error: { status: 404 } });
-    expect(await useCase.execute({ ...base, campaignId: 'X' })).toMatchObject({ ok: false, error: { status: 400, error: 'invalid_campaign_id' } });
+    expect(await useCase.execute({ ...base, handle: 'other' })).toMatchObject({ ok: false, error: { code: 'campaign_not_found' } });
+    expect(await useCase.execute({ ...base, campaignId: 'X' })).toMatchObject({ ok: false, error: { code: 'invalid_campaign_id' } });
   });
 });
 

@@ -1,17 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import {
-  CAMPAIGN_ID_PATTERN,
-  CampaignActivatedV1,
-  CampaignPausedV1,
-  CampaignUpdatedV3,
-  CampaignView,
-  createEnvelope,
-  RpcReply,
-  rpcFail,
-  rpcOk,
-  UpdateCampaignBody,
-} from '@funnel/contracts';
-import { Decision, versionedWrite } from '../../event-store/versioned-write';
+import { CAMPAIGN_ID_PATTERN, CampaignActivatedV1, CampaignPausedV1, CampaignUpdatedV3, CampaignView, createEnvelope, fail, Failure, ok, Result, UpdateCampaignBody } from '@funnel/contracts';
+import { Decision, versionedWrite } from '../../platform/event-store/versioned-write';
 import { LinkRepository } from '../../links/link.repository';
 import { applyCampaignEvent, CampaignState, toCampaignView, TRANSITIONS } from '../campaign';
 import { CampaignRepository } from '../campaign.repository';
@@ -23,12 +12,12 @@ export interface CampaignCommand {
   ifMatch?: number;
 }
 
-export const invalidCampaignId = (): RpcReply<never> =>
-  rpcFail(400, 'invalid_campaign_id', 'Campaign ID does not match required pattern ^[a-z0-9][a-z0-9_-]{2,63}$.');
-export const campaignNotFound = (campaignId: string): RpcReply<never> => rpcFail(404, 'campaign_not_found', `Campaign '${campaignId}' does not exist.`);
+export const invalidCampaignId = (): Failure =>
+  fail('invalid_campaign_id', 'Campaign ID does not match required pattern ^[a-z0-9][a-z0-9_-]{2,63}$.');
+export const campaignNotFound = (campaignId: string): Failure => fail('campaign_not_found', `Campaign '${campaignId}' does not exist.`);
 
-function refuse<S>(reply: RpcReply<never>): Decision<S> {
-  return { ok: false, reply };
+function refuse<S>(failure: Failure): Decision<S> {
+  return failure;
 }
 
 /** GET one campaign. */
@@ -36,10 +25,10 @@ function refuse<S>(reply: RpcReply<never>): Decision<S> {
 export class GetCampaign {
   constructor(private readonly campaigns: CampaignRepository) {}
 
-  async execute({ handle, campaignId }: Pick<CampaignCommand, 'handle' | 'campaignId'>): Promise<RpcReply<CampaignView>> {
+  async execute({ handle, campaignId }: Pick<CampaignCommand, 'handle' | 'campaignId'>): Promise<Result<CampaignView>> {
     if (!CAMPAIGN_ID_PATTERN.test(campaignId)) return invalidCampaignId();
     const campaign = await this.campaigns.find(handle, campaignId);
-    return campaign ? rpcOk(toCampaignView(campaign)) : campaignNotFound(campaignId);
+    return campaign ? ok(toCampaignView(campaign)) : campaignNotFound(campaignId);
   }
 }
 
@@ -48,7 +37,7 @@ export class GetCampaign {
 export class ChangeCampaignStatus {
   constructor(private readonly campaigns: CampaignRepository) {}
 
-  async execute(command: CampaignCommand & { action: 'activate' | 'pause' }): Promise<RpcReply<CampaignView>> {
+  async execute(command: CampaignCommand & { action: 'activate' | 'pause' }): Promise<Result<CampaignView>> {
     const { handle, requestId, campaignId, action } = command;
     if (!CAMPAIGN_ID_PATTERN.test(campaignId)) return invalidCampaignId();
     const transition = TRANSITIONS[action];
@@ -60,7 +49,7 @@ export class ChangeCampaignStatus {
         if (!current) return refuse(campaignNotFound(campaignId));
         if (!transition.from.includes(current.status)) {
           return refuse(
-            rpcFail(409, 'invalid_transition', `Cannot ${action} a campaign that is ${current.status}.`, undefined, {
+            fail('invalid_transition', `Cannot ${action} a campaign that is ${current.status}.`, undefined, {
               currentStatus: current.status,
               allowedFrom: transition.from,
             }),
@@ -79,7 +68,7 @@ export class ChangeCampaignStatus {
         return { ok: true, state: applyCampaignEvent(current, event), events: [event] };
       },
     });
-    return result.ok ? rpcOk(toCampaignView(result.state)) : result.reply;
+    return result.ok ? ok(toCampaignView(result.state)) : result;
   }
 }
 
@@ -91,14 +80,14 @@ export class UpdateCampaign {
     private readonly links: LinkRepository,
   ) {}
 
-  async execute(command: CampaignCommand & { body: UpdateCampaignBody }): Promise<RpcReply<CampaignView>> {
+  async execute(command: CampaignCommand & { body: UpdateCampaignBody }): Promise<Result<CampaignView>> {
     const { handle, requestId, campaignId, body } = command;
     if (!CAMPAIGN_ID_PATTERN.test(campaignId)) return invalidCampaignId();
     // The primary link must be a live link of this campaign (checked once; a later move is the health check's to report).
     if (typeof body.primarySlug === 'string') {
       const link = await this.links.find(handle, body.primarySlug);
       if (!link || link.deleted || link.campaignId !== campaignId) {
-        return rpcFail(400, 'invalid_primary_link', `Link '${body.primarySlug}' is not a link of campaign '${campaignId}'.`, [
+        return fail('invalid_primary_link', `Link '${body.primarySlug}' is not a link of campaign '${campaignId}'.`, [
           { field: 'primarySlug', message: 'primarySlug must name a link whose campaignId is this campaign', code: 'invalid_primary_link' },
         ]);
       }
@@ -127,6 +116,6 @@ export class UpdateCampaign {
         return { ok: true, state: applyCampaignEvent(current, event), events: [event] };
       },
     });
-    return result.ok ? rpcOk(toCampaignView(result.state)) : result.reply;
+    return result.ok ? ok(toCampaignView(result.state)) : result;
   }
 }

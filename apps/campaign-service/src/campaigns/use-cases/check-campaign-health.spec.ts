@@ -1,12 +1,12 @@
 // class-transformer's @Type in the contracts reads decorator metadata.
 import 'reflect-metadata';
-import { HealthView, RpcReply } from '@funnel/contracts';
+import { HealthView, Result } from '@funnel/contracts';
 import { campaignState, FakeCampaignRepository, FakeLinkRepository, linkState } from '../../../test/fake-repositories';
 import { CheckCampaignHealth } from './check-campaign-health';
 
-function data(reply: RpcReply<HealthView>): HealthView {
+function data(reply: Result<HealthView>): HealthView {
   if (!reply.ok) throw new Error(`expected ok, got ${JSON.stringify(reply.error)}`);
-  return reply.data;
+  return reply.value;
 }
 
 describe('CheckCampaignHealth', () => {
@@ -95,14 +95,14 @@ describe('CheckCampaignHealth', () => {
     campaigns.add(campaignState({ handle: 'other' }));
     expect(await useCase.execute({ handle: 'acme', campaignId: 'spring-launch' })).toEqual({
       ok: false,
-      error: expect.objectContaining({ status: 404, error: 'campaign_not_found' }),
+      error: expect.objectContaining({ code: 'campaign_not_found' }),
     });
   });
 
   it('answers 400 invalid_campaign_id for an id that cannot exist', async () => {
     expect(await useCase.execute({ handle: 'acme', campaignId: 'NO' })).toEqual({
       ok: false,
-      error: expect.objectContaining({ status: 400, error: 'invalid_campaign_id' }),
+      error: expect.objectContaining({ code: 'invalid_campaign_id' }),
     });
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CAMPAIGN_ID_PATTERN, HealthView, RpcReply, rpcFail, rpcOk } from '@funnel/contracts';
+import { CAMPAIGN_ID_PATTERN, fail, HealthView, ok, Result } from '@funnel/contracts';
 import { LinkRepository } from '../../links/link.repository';
 import { CampaignState } from '../campaign';
 import { CampaignRepository } from '../campaign.repository';
@@ -23,12 +23,12 @@ export class CheckCampaignHealth {
     private readonly links: LinkRepository,
   ) {}
 
-  async execute({ handle, campaignId }: CheckCampaignHealthCommand): Promise<RpcReply<HealthView>> {
+  async execute({ handle, campaignId }: CheckCampaignHealthCommand): Promise<Result<HealthView>> {
     if (!CAMPAIGN_ID_PATTERN.test(campaignId)) {
-      return rpcFail(400, 'invalid_campaign_id', 'Campaign ID does not match required pattern ^[a-z0-9][a-z0-9_-]{2,63}$.');
+      return fail('invalid_campaign_id', 'Campaign ID does not match required pattern ^[a-z0-9][a-z0-9_-]{2,63}$.');
     }
     const campaign = await this.campaigns.find(handle, campaignId);
-    if (!campaign) return rpcFail(404, 'campaign_not_found', `Campaign '${campaignId}' does not exist.`);
+    if (!campaign) return fail('campaign_not_found', `Campaign '${campaignId}' does not exist.`);
     const checks: Check[] = [
       { name: 'tracking_preset', status: 'PASS', detail: `Using tracking preset '${campaign.trackingPreset}'.` },
       { name: 'conversion_event_type', status: 'PASS', detail: `Using event type '${campaign.eventType}'.` },
@@ -36,7 +36,7 @@ export class CheckCampaignHealth {
       campaignActive(campaign),
       await this.primaryLinkPublished(campaign),
     ];
-    return rpcOk({ campaignId, checks, readiness: checks.some((c) => c.status === 'FAIL') ? 'NOT_READY' : 'READY' });
+    return ok({ campaignId, checks, readiness: checks.some((c) => c.status === 'FAIL') ? 'NOT_READY' : 'READY' });
   }
 
   /** The edge serves links from a compacted topic the outbox relay feeds; a snapshot still in the outbox is not served yet. */

@@ -1,8 +1,7 @@
 // class-transformer's @Type in the contracts reads decorator metadata.
 import 'reflect-metadata';
-import { CAMPAIGN_ID_PATTERN, CampaignCreatedV2, CreateCampaignBody, CreateCampaignResult, GOAL_TYPES, GOAL_DEFAULTS, RpcReply } from '@funnel/contracts';
+import { CAMPAIGN_ID_PATTERN, CampaignCreatedV2, CreateCampaignBody, CreateCampaignResult, GOAL_DEFAULTS, GOAL_TYPES, Result, validateInput } from '@funnel/contracts';
 import { campaignState, FakeCampaignRepository } from '../../../test/fake-repositories';
-import { validateBody } from '../../rpc/rpc-request';
 import { foldCampaign, toCampaignSnapshot } from '../campaign';
 import { CreateCampaign, generateCampaignId, QUICK_START } from './create-campaign';
 
@@ -10,9 +9,9 @@ function body(fields: Partial<CreateCampaignBody>): CreateCampaignBody {
   return Object.assign(new CreateCampaignBody(), { goalType: 'PRODUCT_SALE', ...fields });
 }
 
-function data(reply: RpcReply<CreateCampaignResult>): CreateCampaignResult {
+function data(reply: Result<CreateCampaignResult>): CreateCampaignResult {
   if (!reply.ok) throw new Error(`expected ok, got ${JSON.stringify(reply.error)}`);
-  return reply.data;
+  return reply.value;
 }
 
 describe('CreateCampaign', () => {
@@ -80,16 +79,21 @@ describe('CreateCampaign', () => {
   });
 
   it.each([['LAST_CLICK'], ['FIRST_CLICK']])('accepts attributionModel %p in the create body', (attributionModel) => {
-    expect(validateBody(CreateCampaignBody, { goalType: 'PRODUCT_SALE', attributionModel }).ok).toBe(true);
+    expect(validateInput(CreateCampaignBody, { goalType: 'PRODUCT_SALE', attributionModel }).ok).toBe(true);
   });
 
   it.each([['last_click'], ['LINEAR'], [''], [1], [null]])('rejects attributionModel %p with 400 validation_failed on that field', (attributionModel) => {
-    const checked = validateBody(CreateCampaignBody, { goalType: 'PRODUCT_SALE', attributionModel });
+    const checked = validateInput(CreateCampaignBody, { goalType: 'PRODUCT_SALE', attributionModel });
     expect(checked.ok).toBe(false);
     if (checked.ok) return;
-    expect(checked.reply).toEqual({
+    expect(checked).toEqual({
       ok: false,
-      error: expect.objectContaining({ status: 400, error: 'validation_failed', fields: [expect.objectContaining({ field: 'attributionModel', code: 'isIn' })] }),
+      error: expect.objectContaining({
+        status: 400,
+        error: 'validation_failed',
+        // A null value is reported as missing, as the gateway reports it.
+        fields: [expect.objectContaining({ field: 'attributionModel', code: attributionModel === null ? 'required' : 'is_in' })],
+      }),
     });
   });
 
@@ -104,7 +108,7 @@ describe('CreateCampaign', () => {
 
   it.each(['ab', 'Spring', '-spring', 'spring launch', 'x'.repeat(65)])('rejects campaignId %p with 400 invalid_campaign_id', async (campaignId) => {
     const reply = await useCase.execute({ handle: 'acme', requestId: 'r', body: body({ campaignId }) });
-    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ status: 400, error: 'invalid_campaign_id' }) });
+    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ code: 'invalid_campaign_id' }) });
     expect(repo.appended).toHaveLength(0);
   });
 
@@ -129,7 +133,7 @@ describe('CreateCampaign', () => {
   it('answers 409 campaign_conflict when the id exists for the handle, and changes nothing', async () => {
     repo.add(campaignState({ handle: 'acme', campaignId: 'spring-launch', status: 'PAUSED' }));
     const reply = await useCase.execute({ handle: 'acme', requestId: 'r', body: body({ campaignId: 'spring-launch' }) });
-    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ status: 409, error: 'campaign_conflict' }) });
+    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ code: 'campaign_conflict' }) });
     expect((await repo.find('acme', 'spring-launch'))?.status).toBe('PAUSED');
     expect(repo.appended).toHaveLength(0);
   });
@@ -143,6 +147,6 @@ describe('CreateCampaign', () => {
   it('answers 409 campaign_conflict when a concurrent create wins between load and append', async () => {
     repo.beforeSave = () => repo.add(campaignState({ handle: 'acme', campaignId: 'spring-launch' }));
     const reply = await useCase.execute({ handle: 'acme', requestId: 'r', body: body({ campaignId: 'spring-launch' }) });
-    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ status: 409, error: 'campaign_conflict' }) });
+    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ code: 'campaign_conflict' }) });
   });
 });

@@ -1,19 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import {
-  CAMPAIGN_ID_PATTERN,
-  CampaignCreatedV2,
-  CreateCampaignBody,
-  CreateCampaignResult,
-  createEnvelope,
-  DEFAULT_ATTRIBUTION_MODEL,
-  DEFAULT_COOKIE_DURATION_DAYS,
-  GOAL_DEFAULTS,
-  RpcReply,
-  rpcFail,
-  rpcOk,
-} from '@funnel/contracts';
-import { ConcurrencyError } from '../../event-store/concurrency.error';
+import { CAMPAIGN_ID_PATTERN, CampaignCreatedV2, CreateCampaignBody, CreateCampaignResult, createEnvelope, DEFAULT_ATTRIBUTION_MODEL, DEFAULT_COOKIE_DURATION_DAYS, fail, Failure, GOAL_DEFAULTS, ok, Result } from '@funnel/contracts';
+import { ConcurrencyError } from '../../platform/event-store/concurrency.error';
 import { applyCampaignEvent, toCampaignView } from '../campaign';
 import { CampaignRepository } from '../campaign.repository';
 
@@ -35,17 +23,17 @@ export function generateCampaignId(): string {
   return `cmp_${randomBytes(8).toString('hex')}`;
 }
 
-function conflict(handle: string, campaignId: string): RpcReply<never> {
-  return rpcFail(409, 'campaign_conflict', `Campaign '${campaignId}' already exists for handle '${handle}'.`);
+function conflict(handle: string, campaignId: string): Failure {
+  return fail('campaign_conflict', `Campaign '${campaignId}' already exists for handle '${handle}'.`);
 }
 
 @Injectable()
 export class CreateCampaign {
   constructor(private readonly campaigns: CampaignRepository) {}
 
-  async execute({ handle, requestId, body }: CreateCampaignCommand): Promise<RpcReply<CreateCampaignResult>> {
+  async execute({ handle, requestId, body }: CreateCampaignCommand): Promise<Result<CreateCampaignResult>> {
     if (body.campaignId !== undefined && !CAMPAIGN_ID_PATTERN.test(body.campaignId)) {
-      return rpcFail(400, 'invalid_campaign_id', 'Campaign ID does not match required pattern ^[a-z0-9][a-z0-9_-]{2,63}$.');
+      return fail('invalid_campaign_id', 'Campaign ID does not match required pattern ^[a-z0-9][a-z0-9_-]{2,63}$.');
     }
     const campaignId = body.campaignId ?? generateCampaignId();
     if (await this.campaigns.find(handle, campaignId)) return conflict(handle, campaignId);
@@ -80,6 +68,6 @@ export class CreateCampaign {
       if (e instanceof ConcurrencyError) return conflict(handle, campaignId);
       throw e;
     }
-    return rpcOk({ campaign: toCampaignView(campaign), quickStart: [...QUICK_START] });
+    return ok({ campaign: toCampaignView(campaign), quickStart: [...QUICK_START] });
   }
 }

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CampaignEnv } from '@funnel/config';
-import { CAMPAIGN_ID_PATTERN, createEnvelope, LinkDeletedV1, LinkView, ListLinksQuery, RpcReply, rpcFail, rpcOk, SLUG_PATTERN } from '@funnel/contracts';
-import { CAMPAIGN_ENV } from '../../campaign.config';
-import { versionedWrite } from '../../event-store/versioned-write';
-import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../../rpc/cursor';
+import { CAMPAIGN_ID_PATTERN, createEnvelope, fail, Failure, LinkDeletedV1, LinkView, ListLinksQuery, ok, Result, SLUG_PATTERN } from '@funnel/contracts';
+import { CAMPAIGN_ENV } from '../../platform/campaign.config';
+import { versionedWrite } from '../../platform/event-store/versioned-write';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../../platform/rpc/cursor';
 import { applyLinkEvent, LinkState, toLinkView } from '../link';
 import { LinkRepository } from '../link.repository';
 import { invalidSlug } from './put-link';
 
-export const linkNotFound = (slug: string): RpcReply<never> => rpcFail(404, 'link_not_found', `Link '${slug}' does not exist.`);
+export const linkNotFound = (slug: string): Failure => fail('link_not_found', `Link '${slug}' does not exist.`);
 
 type BaseUrl = Pick<CampaignEnv, 'PUBLIC_REDIRECT_BASE_URL'>;
 
@@ -19,10 +19,10 @@ export class GetLink {
     @Inject(CAMPAIGN_ENV) private readonly env: BaseUrl,
   ) {}
 
-  async execute({ handle, slug }: { handle: string; slug: string }): Promise<RpcReply<LinkView>> {
+  async execute({ handle, slug }: { handle: string; slug: string }): Promise<Result<LinkView>> {
     if (!SLUG_PATTERN.test(slug)) return invalidSlug();
     const link = await this.links.find(handle, slug);
-    return link && !link.deleted ? rpcOk(toLinkView(link, this.env.PUBLIC_REDIRECT_BASE_URL)) : linkNotFound(slug);
+    return link && !link.deleted ? ok(toLinkView(link, this.env.PUBLIC_REDIRECT_BASE_URL)) : linkNotFound(slug);
   }
 }
 
@@ -31,7 +31,7 @@ export class GetLink {
 export class DeleteLink {
   constructor(private readonly links: LinkRepository) {}
 
-  async execute({ handle, requestId, slug, ifMatch }: { handle: string; requestId: string; slug: string; ifMatch?: number }): Promise<RpcReply<{ deleted: true; slug: string; version: number }>> {
+  async execute({ handle, requestId, slug, ifMatch }: { handle: string; requestId: string; slug: string; ifMatch?: number }): Promise<Result<{ deleted: true; slug: string; version: number }>> {
     if (!SLUG_PATTERN.test(slug)) return invalidSlug();
     const result = await versionedWrite<LinkState>({
       ifMatch,
@@ -41,7 +41,7 @@ export class DeleteLink {
       },
       save: (state, events) => this.links.save(state, events),
       decide: (current) => {
-        if (!current) return { ok: false, reply: linkNotFound(slug) };
+        if (!current) return linkNotFound(slug);
         const event = createEnvelope({
           type: LinkDeletedV1.type,
           version: LinkDeletedV1.version,
@@ -54,7 +54,7 @@ export class DeleteLink {
         return { ok: true, state: applyLinkEvent(current, event), events: [event] };
       },
     });
-    return result.ok ? rpcOk({ deleted: true, slug, version: result.state.version }) : result.reply;
+    return result.ok ? ok({ deleted: true, slug, version: result.state.version }) : result;
   }
 }
 
@@ -66,17 +66,17 @@ export class ListLinks {
     @Inject(CAMPAIGN_ENV) private readonly env: BaseUrl,
   ) {}
 
-  async execute({ handle, query }: { handle: string; query: ListLinksQuery }): Promise<RpcReply<{ links: LinkView[]; nextCursor: string | null }>> {
+  async execute({ handle, query }: { handle: string; query: ListLinksQuery }): Promise<Result<{ links: LinkView[]; nextCursor: string | null }>> {
     if (query.campaignId !== undefined && !CAMPAIGN_ID_PATTERN.test(query.campaignId)) {
-      return rpcFail(400, 'invalid_campaign_id', 'Campaign ID does not match required pattern ^[a-z0-9][a-z0-9_-]{2,63}$.');
+      return fail('invalid_campaign_id', 'Campaign ID does not match required pattern ^[a-z0-9][a-z0-9_-]{2,63}$.');
     }
     const cursor = decodeCursor(query.cursor, 1);
-    if (!cursor.ok) return cursor.reply;
+    if (!cursor.ok) return cursor;
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.links.list(handle, { campaignId: query.campaignId, afterSlug: cursor.key?.[0], limit: limit + 1 });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return rpcOk({
+    return ok({
       links: page.map((l) => toLinkView(l, this.env.PUBLIC_REDIRECT_BASE_URL)),
       nextCursor: rows.length > limit && last ? encodeCursor([last.slug]) : null,
     });

@@ -1,6 +1,6 @@
 // class-transformer's @Type in the contracts reads decorator metadata.
 import 'reflect-metadata';
-import { LinkUpsertedV1, LinkView, PutLinkBody, RpcReply } from '@funnel/contracts';
+import { LinkUpsertedV1, LinkView, PutLinkBody, Result } from '@funnel/contracts';
 import { campaignState, FakeCampaignRepository, FakeLinkRepository, linkState } from '../../../test/fake-repositories';
 import { PutLink } from './put-link';
 
@@ -8,9 +8,9 @@ function body(fields: Partial<PutLinkBody>): PutLinkBody {
   return Object.assign(new PutLinkBody(), { destinationUrl: 'https://shop.example.com/spring', ...fields });
 }
 
-function data(reply: RpcReply<LinkView>): LinkView {
+function data(reply: Result<LinkView>): LinkView {
   if (!reply.ok) throw new Error(`expected ok, got ${JSON.stringify(reply.error)}`);
-  return reply.data;
+  return reply.value;
 }
 
 describe('PutLink', () => {
@@ -65,13 +65,13 @@ describe('PutLink', () => {
   it("answers 404 campaign_not_found for an unknown campaign or another handle's campaign", async () => {
     campaigns.add(campaignState({ handle: 'other' }));
     const reply = await useCase.execute({ handle: 'acme', requestId: 'r', slug: 'spring-promo', body: body({ campaignId: 'spring-launch' }) });
-    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ status: 404, error: 'campaign_not_found' }) });
+    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ code: 'campaign_not_found' }) });
     expect(links.appended).toHaveLength(0);
   });
 
   it.each(['', '-x', 'a/b', 'a'.repeat(65), 'with space'])('answers 400 invalid_slug for %p', async (slug) => {
     const reply = await useCase.execute({ handle: 'acme', requestId: 'r', slug, body: body({}) });
-    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ status: 400, error: 'invalid_slug' }) });
+    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ code: 'invalid_slug' }) });
   });
 
   it('decides again on the new version when another writer bumped it between load and append (no lost write)', async () => {
@@ -81,14 +81,14 @@ describe('PutLink', () => {
       links.add(linkState({ version: 2 }));
     };
     const reply = await useCase.execute({ handle: 'acme', requestId: 'r', slug: 'spring-promo', body: body({}) });
-    expect(reply).toMatchObject({ ok: true, data: { version: 3 } });
+    expect(reply).toMatchObject({ ok: true, value: { version: 3 } });
     expect(links.appended.map((e) => e.aggregateVersion)).toEqual([3]);
   });
 
   it('answers 412 precondition_failed for a stale If-Match and changes nothing', async () => {
     links.add(linkState({ version: 2 }));
     const reply = await useCase.execute({ handle: 'acme', requestId: 'r', slug: 'spring-promo', body: body({}), ifMatch: 1 });
-    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ status: 412, error: 'precondition_failed' }) });
+    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ code: 'precondition_failed' }) });
     expect(links.appended).toHaveLength(0);
   });
 
@@ -99,6 +99,6 @@ describe('PutLink', () => {
       links.add(linkState({ version: 2 }));
     };
     const reply = await useCase.execute({ handle: 'acme', requestId: 'r', slug: 'spring-promo', body: body({}), ifMatch: 1 });
-    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ status: 412, details: { currentVersion: 2 } }) });
+    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ code: 'precondition_failed', details: { currentVersion: 2 } }) });
   });
 });

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CampaignEnv } from '@funnel/config';
-import { createEnvelope, LinkUpsertedV1, LinkView, PutLinkBody, RpcReply, rpcFail, rpcOk, SLUG_PATTERN } from '@funnel/contracts';
-import { CAMPAIGN_ENV } from '../../campaign.config';
+import { createEnvelope, fail, Failure, LinkUpsertedV1, LinkView, ok, PutLinkBody, Result, SLUG_PATTERN } from '@funnel/contracts';
+import { CAMPAIGN_ENV } from '../../platform/campaign.config';
 import { CampaignRepository } from '../../campaigns/campaign.repository';
-import { versionedWrite } from '../../event-store/versioned-write';
+import { versionedWrite } from '../../platform/event-store/versioned-write';
 import { applyLinkEvent, DEFAULT_TRACKING_POLICY, LinkState, toLinkView } from '../link';
 import { LinkRepository } from '../link.repository';
 
@@ -15,7 +15,7 @@ export interface PutLinkCommand {
   ifMatch?: number;
 }
 
-export const invalidSlug = (): RpcReply<never> => rpcFail(400, 'invalid_slug', 'Slug must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$.');
+export const invalidSlug = (): Failure => fail('invalid_slug', 'Slug must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$.');
 
 /**
  * PUT semantics: creates the link or replaces it whole (an omitted field takes its default).
@@ -29,12 +29,12 @@ export class PutLink {
     @Inject(CAMPAIGN_ENV) private readonly env: Pick<CampaignEnv, 'PUBLIC_REDIRECT_BASE_URL'>,
   ) {}
 
-  async execute({ handle, requestId, slug, body, ifMatch }: PutLinkCommand): Promise<RpcReply<LinkView>> {
+  async execute({ handle, requestId, slug, body, ifMatch }: PutLinkCommand): Promise<Result<LinkView>> {
     if (!SLUG_PATTERN.test(slug)) return invalidSlug();
     const campaignId = body.campaignId ?? null;
     // Tenancy: only a campaign of this handle can be referenced; another handle's id is simply not found.
     if (campaignId !== null && !(await this.campaigns.find(handle, campaignId))) {
-      return rpcFail(404, 'campaign_not_found', `Campaign '${campaignId}' does not exist.`);
+      return fail('campaign_not_found', `Campaign '${campaignId}' does not exist.`);
     }
     const trackingPolicy = body.trackingPolicy
       ? { mode: body.trackingPolicy.mode, appendContextParam: body.trackingPolicy.appendContextParam }
@@ -57,8 +57,8 @@ export class PutLink {
         return { ok: true, state: applyLinkEvent(current, event), events: [event] };
       },
     });
-    if (!result.ok) return result.reply;
+    if (!result.ok) return result;
     const link = result.state;
-    return rpcOk(toLinkView(link, this.env.PUBLIC_REDIRECT_BASE_URL));
+    return ok(toLinkView(link, this.env.PUBLIC_REDIRECT_BASE_URL));
   }
 }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { createEnvelope, PutRuleBody, RULE_ID_PATTERN, RuleDeletedV1, RuleUpsertedV1, RuleView, RpcReply, rpcFail, rpcOk } from '@funnel/contracts';
-import { versionedWrite } from '../../event-store/versioned-write';
-import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../../rpc/cursor';
+import { createEnvelope, fail, Failure, ok, PutRuleBody, Result, RULE_ID_PATTERN, RuleDeletedV1, RuleUpsertedV1, RuleView } from '@funnel/contracts';
+import { versionedWrite } from '../../platform/event-store/versioned-write';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../../platform/rpc/cursor';
 import { applyRuleEvent, cleanWhen, RuleState, toRuleView } from '../rule';
 import { RuleRepository } from '../rule.repository';
 
-export const invalidRuleId = (): RpcReply<never> => rpcFail(400, 'invalid_rule_id', `Rule ID must match ${RULE_ID_PATTERN.source}.`);
-export const ruleNotFound = (ruleId: string): RpcReply<never> => rpcFail(404, 'rule_not_found', `Rule '${ruleId}' does not exist.`);
+export const invalidRuleId = (): Failure => fail('invalid_rule_id', `Rule ID must match ${RULE_ID_PATTERN.source}.`);
+export const ruleNotFound = (ruleId: string): Failure => fail('rule_not_found', `Rule '${ruleId}' does not exist.`);
 
 interface RuleCommand {
   handle: string;
@@ -20,10 +20,10 @@ interface RuleCommand {
 export class PutRule {
   constructor(private readonly rules: RuleRepository) {}
 
-  async execute({ handle, requestId, ruleId, ifMatch, body }: RuleCommand & { body: PutRuleBody }): Promise<RpcReply<RuleView>> {
+  async execute({ handle, requestId, ruleId, ifMatch, body }: RuleCommand & { body: PutRuleBody }): Promise<Result<RuleView>> {
     if (!RULE_ID_PATTERN.test(ruleId)) return invalidRuleId();
     if (body.ruleId !== undefined && body.ruleId !== ruleId) {
-      return rpcFail(400, 'validation_failed', 'ruleId in the body must match the path.', [
+      return fail('validation_failed', 'ruleId in the body must match the path.', [
         { field: 'ruleId', message: 'ruleId must equal the ruleId in the path', code: 'mismatch' },
       ]);
     }
@@ -51,7 +51,7 @@ export class PutRule {
         return { ok: true, state: applyRuleEvent(current, event), events: [event] };
       },
     });
-    return result.ok ? rpcOk(toRuleView(result.state)) : result.reply;
+    return result.ok ? ok(toRuleView(result.state)) : result;
   }
 }
 
@@ -59,10 +59,10 @@ export class PutRule {
 export class GetRule {
   constructor(private readonly rules: RuleRepository) {}
 
-  async execute({ handle, ruleId }: { handle: string; ruleId: string }): Promise<RpcReply<RuleView>> {
+  async execute({ handle, ruleId }: { handle: string; ruleId: string }): Promise<Result<RuleView>> {
     if (!RULE_ID_PATTERN.test(ruleId)) return invalidRuleId();
     const rule = await this.rules.find(handle, ruleId);
-    return rule && !rule.deleted ? rpcOk(toRuleView(rule)) : ruleNotFound(ruleId);
+    return rule && !rule.deleted ? ok(toRuleView(rule)) : ruleNotFound(ruleId);
   }
 }
 
@@ -70,7 +70,7 @@ export class GetRule {
 export class DeleteRule {
   constructor(private readonly rules: RuleRepository) {}
 
-  async execute({ handle, requestId, ruleId, ifMatch }: RuleCommand): Promise<RpcReply<{ deleted: true; ruleId: string; version: number }>> {
+  async execute({ handle, requestId, ruleId, ifMatch }: RuleCommand): Promise<Result<{ deleted: true; ruleId: string; version: number }>> {
     if (!RULE_ID_PATTERN.test(ruleId)) return invalidRuleId();
     const result = await versionedWrite<RuleState>({
       ifMatch,
@@ -80,7 +80,7 @@ export class DeleteRule {
       },
       save: (state, events) => this.rules.save(state, events),
       decide: (current) => {
-        if (!current) return { ok: false, reply: ruleNotFound(ruleId) };
+        if (!current) return ruleNotFound(ruleId);
         const event = createEnvelope({
           type: RuleDeletedV1.type,
           version: RuleDeletedV1.version,
@@ -93,7 +93,7 @@ export class DeleteRule {
         return { ok: true, state: applyRuleEvent(current, event), events: [event] };
       },
     });
-    return result.ok ? rpcOk({ deleted: true, ruleId, version: result.state.version }) : result.reply;
+    return result.ok ? ok({ deleted: true, ruleId, version: result.state.version }) : result;
   }
 }
 
@@ -101,12 +101,12 @@ export class DeleteRule {
 export class ListRules {
   constructor(private readonly rules: RuleRepository) {}
 
-  async execute({ handle, cursor, limit = DEFAULT_PAGE_SIZE }: { handle: string; cursor?: string; limit?: number }): Promise<RpcReply<{ rules: RuleView[]; nextCursor: string | null }>> {
+  async execute({ handle, cursor, limit = DEFAULT_PAGE_SIZE }: { handle: string; cursor?: string; limit?: number }): Promise<Result<{ rules: RuleView[]; nextCursor: string | null }>> {
     const decoded = decodeCursor(cursor, 1);
-    if (!decoded.ok) return decoded.reply;
+    if (!decoded.ok) return decoded;
     const rows = await this.rules.list(handle, { afterRuleId: decoded.key?.[0], limit: limit + 1 });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return rpcOk({ rules: page.map(toRuleView), nextCursor: rows.length > limit && last ? encodeCursor([last.ruleId]) : null });
+    return ok({ rules: page.map(toRuleView), nextCursor: rows.length > limit && last ? encodeCursor([last.ruleId]) : null });
   }
 }

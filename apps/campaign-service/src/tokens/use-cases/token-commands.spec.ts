@@ -29,31 +29,31 @@ describe('personal access tokens', () => {
     const tokens = new FakeTokens();
     const created = await new CreateToken(tokens).execute({ handle: 'acme', requestId: 'r', actorSub: 'u1', body: body({}) });
     if (!created.ok) throw new Error('create failed');
-    const secret = created.data.token!;
+    const secret = created.value.token!;
     expect(secret).toMatch(/^fnl_pat_[A-Za-z0-9_-]{43}$/);
     const stored = [...tokens.rows.values()][0];
     expect(stored.secretHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify([...tokens.rows.values(), ...tokens.appended])).not.toContain(secret);
 
     const verify = new VerifyToken(tokens);
-    expect(await verify.execute({ token: secret })).toEqual({ ok: true, data: { tokenId: stored.tokenId, handle: 'acme', scopes: ['campaigns.read'] } });
-    expect(await verify.execute({ token: `${secret}x` })).toMatchObject({ ok: false, error: { status: 401 } });
-    expect(await verify.execute({ token: 'not-a-pat' })).toMatchObject({ ok: false, error: { status: 401 } });
+    expect(await verify.execute({ token: secret })).toEqual({ ok: true, value: { tokenId: stored.tokenId, handle: 'acme', scopes: ['campaigns.read'] } });
+    expect(await verify.execute({ token: `${secret}x` })).toMatchObject({ ok: false, error: { code: 'invalid_token' } });
+    expect(await verify.execute({ token: 'not-a-pat' })).toMatchObject({ ok: false, error: { code: 'invalid_token' } });
 
-    expect(await new RevokeToken(tokens).execute({ handle: 'other', requestId: 'r', tokenId: stored.tokenId })).toMatchObject({ ok: false, error: { status: 404 } });
+    expect(await new RevokeToken(tokens).execute({ handle: 'other', requestId: 'r', tokenId: stored.tokenId })).toMatchObject({ ok: false, error: { code: 'token_not_found' } });
     await new RevokeToken(tokens).execute({ handle: 'acme', requestId: 'r', tokenId: stored.tokenId });
-    expect(await verify.execute({ token: secret })).toMatchObject({ ok: false, error: { status: 401, error: 'invalid_token' } });
+    expect(await verify.execute({ token: secret })).toMatchObject({ ok: false, error: { code: 'invalid_token' } });
   });
 
   it('refuses an expiry in the past and stops verifying after the expiry', async () => {
     const tokens = new FakeTokens();
     const now = new Date('2026-03-01T00:00:00Z');
     const create = new CreateToken(tokens);
-    expect(await create.execute({ handle: 'acme', requestId: 'r', actorSub: 'u', body: body({ expiresAt: '2026-02-01T00:00:00Z' }), now })).toMatchObject({ ok: false, error: { status: 400 } });
+    expect(await create.execute({ handle: 'acme', requestId: 'r', actorSub: 'u', body: body({ expiresAt: '2026-02-01T00:00:00Z' }), now })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
     const created = await create.execute({ handle: 'acme', requestId: 'r', actorSub: 'u', body: body({ expiresAt: '2026-03-02T00:00:00Z' }), now });
     if (!created.ok) throw new Error('create failed');
     const verify = new VerifyToken(tokens);
-    expect((await verify.execute({ token: created.data.token!, now })).ok).toBe(true);
-    expect((await verify.execute({ token: created.data.token!, now: new Date('2026-03-02T00:00:00Z') })).ok).toBe(false);
+    expect((await verify.execute({ token: created.value.token!, now })).ok).toBe(true);
+    expect((await verify.execute({ token: created.value.token!, now: new Date('2026-03-02T00:00:00Z') })).ok).toBe(false);
   });
 });

@@ -1,20 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { CreateTokenBody, createEnvelope, PAT_PREFIX, RpcReply, rpcFail, rpcOk, TokenCreatedV1, TokenRevokedV1, TokenView, VerifiedToken } from '@funnel/contracts';
-import { versionedWrite } from '../../event-store/versioned-write';
+import { createEnvelope, CreateTokenBody, fail, Failure, ok, PAT_PREFIX, Result, TokenCreatedV1, TokenRevokedV1, TokenView, VerifiedToken } from '@funnel/contracts';
+import { versionedWrite } from '../../platform/event-store/versioned-write';
 import { applyTokenEvent, hashTokenSecret, newTokenId, newTokenSecret, TokenState, toTokenView } from '../token';
 import { TokenRepository } from '../token.repository';
 
 const TOKEN_ID = /^tok_[0-9a-f]{16}$/;
-const tokenNotFound = (tokenId: string): RpcReply<never> => rpcFail(404, 'token_not_found', `Token '${tokenId}' does not exist.`);
+const tokenNotFound = (tokenId: string): Failure => fail('token_not_found', `Token '${tokenId}' does not exist.`);
 
 /** Creates a PAT and returns its secret once; only the SHA-256 is stored. */
 @Injectable()
 export class CreateToken {
   constructor(private readonly tokens: TokenRepository) {}
 
-  async execute({ handle, requestId, actorSub, body, now = new Date() }: { handle: string; requestId: string; actorSub: string; body: CreateTokenBody; now?: Date }): Promise<RpcReply<TokenView>> {
+  async execute({ handle, requestId, actorSub, body, now = new Date() }: { handle: string; requestId: string; actorSub: string; body: CreateTokenBody; now?: Date }): Promise<Result<TokenView>> {
     if (body.expiresAt !== undefined && new Date(body.expiresAt).getTime() <= now.getTime()) {
-      return rpcFail(400, 'validation_failed', 'expiresAt must be in the future.', [{ field: 'expiresAt', message: 'expiresAt must be in the future', code: 'in_the_past' }]);
+      return fail('validation_failed', 'expiresAt must be in the future.', [{ field: 'expiresAt', message: 'expiresAt must be in the future', code: 'in_the_past' }]);
     }
     const secret = newTokenSecret();
     const tokenId = newTokenId();
@@ -36,7 +36,7 @@ export class CreateToken {
     });
     const token = applyTokenEvent(null, event);
     await this.tokens.save(token, [event]);
-    return rpcOk({ ...toTokenView(token), token: secret });
+    return ok({ ...toTokenView(token), token: secret });
   }
 }
 
@@ -44,8 +44,8 @@ export class CreateToken {
 export class ListTokens {
   constructor(private readonly tokens: TokenRepository) {}
 
-  async execute({ handle }: { handle: string }): Promise<RpcReply<{ tokens: TokenView[] }>> {
-    return rpcOk({ tokens: (await this.tokens.list(handle)).map(toTokenView) });
+  async execute({ handle }: { handle: string }): Promise<Result<{ tokens: TokenView[] }>> {
+    return ok({ tokens: (await this.tokens.list(handle)).map(toTokenView) });
   }
 }
 
@@ -54,13 +54,13 @@ export class ListTokens {
 export class RevokeToken {
   constructor(private readonly tokens: TokenRepository) {}
 
-  async execute({ handle, requestId, tokenId }: { handle: string; requestId: string; tokenId: string }): Promise<RpcReply<TokenView>> {
+  async execute({ handle, requestId, tokenId }: { handle: string; requestId: string; tokenId: string }): Promise<Result<TokenView>> {
     if (!TOKEN_ID.test(tokenId)) return tokenNotFound(tokenId);
     const result = await versionedWrite<TokenState>({
       load: () => this.tokens.find(handle, tokenId),
       save: (state, events) => this.tokens.save(state, events),
       decide: (current) => {
-        if (!current) return { ok: false, reply: tokenNotFound(tokenId) };
+        if (!current) return tokenNotFound(tokenId);
         if (current.revokedAt) return { ok: true, state: current, events: [] };
         const event = createEnvelope({
           type: TokenRevokedV1.type,
@@ -74,7 +74,7 @@ export class RevokeToken {
         return { ok: true, state: applyTokenEvent(current, event), events: [event] };
       },
     });
-    return result.ok ? rpcOk(toTokenView(result.state)) : result.reply;
+    return result.ok ? ok(toTokenView(result.state)) : result;
   }
 }
 
@@ -83,11 +83,11 @@ export class RevokeToken {
 export class VerifyToken {
   constructor(private readonly tokens: TokenRepository) {}
 
-  async execute({ token, now = new Date() }: { token: string; now?: Date }): Promise<RpcReply<VerifiedToken>> {
-    const invalid = rpcFail(401, 'invalid_token', 'The access token is invalid, expired or revoked.');
+  async execute({ token, now = new Date() }: { token: string; now?: Date }): Promise<Result<VerifiedToken>> {
+    const invalid = fail('invalid_token', 'The access token is invalid, expired or revoked.');
     if (!token.startsWith(PAT_PREFIX)) return invalid;
     const found = await this.tokens.findByHash(hashTokenSecret(token));
     if (!found || found.revokedAt || (found.expiresAt && found.expiresAt.getTime() <= now.getTime())) return invalid;
-    return rpcOk({ tokenId: found.tokenId, handle: found.handle, scopes: [...found.scopes] });
+    return ok({ tokenId: found.tokenId, handle: found.handle, scopes: [...found.scopes] });
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../../infra/database';
+import { Database } from '../../platform/database';
 import { CampaignsRepository } from '../campaigns.repository';
 import { SnapshotMessage } from '../campaign-snapshot.message';
 

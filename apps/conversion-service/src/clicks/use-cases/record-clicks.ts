@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../../infra/database';
-import { OutboxService } from '../../outbox/outbox.service';
+import { Database } from '../../platform/database';
+import { OutboxService } from '../../platform/outbox/outbox.service';
 import { AttributePendingConversions } from '../../conversions/use-cases/attribute-pending-conversions';
 import { ClicksRepository, NewClick } from '../clicks.repository';
 

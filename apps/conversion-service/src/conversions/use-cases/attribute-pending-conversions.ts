@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TOPICS } from '@funnel/contracts';
-import { Tx } from '../../infra/database';
-import { OutboxService } from '../../outbox/outbox.service';
+import { Tx } from '../../platform/database';
+import { OutboxService } from '../../platform/outbox/outbox.service';
 import { ConversionRecord, ConversionsRepository, PendingFilter } from '../conversions.repository';
 import { ClicksRepository } from '../../clicks/clicks.repository';
 import { attributeByVisitor, countability, inCookieWindow } from '../attribution';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConversionListView, ConversionStatusName, ConversionView } from '@funnel/contracts';
-import { Database } from '../../infra/database';
+import { Database } from '../../platform/database';
 import { ConversionsRepository } from '../conversions.repository';
 import { toConversionView } from '../conversion-events';
 

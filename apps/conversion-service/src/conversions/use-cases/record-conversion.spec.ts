@@ -1,7 +1,7 @@
 import { ClicksRepository } from '../../clicks/clicks.repository';
 import { CampaignsRepository } from '../../campaigns/campaigns.repository';
-import { Database, Tx } from '../../infra/database';
-import { OutboxService } from '../../outbox/outbox.service';
+import { Database, Tx } from '../../platform/database';
+import { OutboxService } from '../../platform/outbox/outbox.service';
 import { ConversionRecord, ConversionsRepository, IdempotencyClaim } from '../conversions.repository';
 import { canonicalJson, RecordConversion, RecordConversionCommand, RecordConversionResult } from './record-conversion';
 

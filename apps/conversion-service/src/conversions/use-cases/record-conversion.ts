@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { newEventId, TOPICS } from '@funnel/contracts';
-import { Database, Tx } from '../../infra/database';
-import { OutboxService } from '../../outbox/outbox.service';
+import { Database, Tx } from '../../platform/database';
+import { OutboxService } from '../../platform/outbox/outbox.service';
 import { ClicksRepository } from '../../clicks/clicks.repository';
 import { CampaignsRepository } from '../../campaigns/campaigns.repository';
 import { ConversionRecord, ConversionsRepository } from '../conversions.repository';

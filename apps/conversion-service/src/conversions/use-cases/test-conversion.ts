@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { newEventId, TOPICS } from '@funnel/contracts';
-import { Database } from '../../infra/database';
-import { OutboxService } from '../../outbox/outbox.service';
+import { Database } from '../../platform/database';
+import { OutboxService } from '../../platform/outbox/outbox.service';
 import { CampaignsRepository } from '../../campaigns/campaigns.repository';
 import { ConversionRecord, ConversionsRepository } from '../conversions.repository';
 import { conversionTestedEvent } from '../conversion-events';

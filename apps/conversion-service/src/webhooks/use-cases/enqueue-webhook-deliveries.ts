@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Envelope, newEventId } from '@funnel/contracts';
-import { Database } from '../../infra/database';
+import { Database } from '../../platform/database';
 import { WebhooksRepository } from '../webhooks.repository';
 import { WebhookDispatcher } from '../webhook-dispatcher';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { WebhookDetailView } from '@funnel/contracts';
-import { ConversionServiceOptions, SERVICE_OPTIONS } from '../../infra/service-options';
+import { ConversionServiceOptions, SERVICE_OPTIONS } from '../../platform/service-options';
 import { WebhookPatch, WebhooksRepository } from '../webhooks.repository';
 import { checkWebhookUrl, HostResolver } from '../url-safety';
 import { toWebhookDetailView } from '../webhook-views';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { RPC, RpcPattern } from '@funnel/contracts';
+import { RPC, RpcBodyOf, RpcDeclaration, RpcPattern, RpcResultOf } from '@funnel/contracts';
 import type { Caller } from '../../auth/caller.decorator';
-import { ApiException } from '../../http/api.exception';
+import { ApiException } from '../../platform/http/api.exception';
 import { GetFunnel } from './get-funnel';
 
 const caller: Caller = { handle: 'acme', requestId: 'r1', actor: { sub: 'u1', role: 'CREATOR' } };
@@ -11,11 +11,12 @@ function fakeRpc(answers: Partial<Record<RpcPattern, () => unknown>>) {
   const calls: Array<{ pattern: RpcPattern; params: Record<string, string>; body: object }> = [];
   return {
     calls,
-    async call<T>(pattern: RpcPattern, _caller: Caller, params: Record<string, string>, body: object): Promise<T> {
+    async call<D extends RpcDeclaration>(rpc: D, _caller: Caller, params: Record<string, string>, body: RpcBodyOf<D>): Promise<RpcResultOf<D>> {
+      const pattern = rpc.pattern as RpcPattern;
       calls.push({ pattern, params, body });
       const answer = answers[pattern];
       if (!answer) throw new Error(`unexpected ${pattern}`);
-      return answer() as T;
+      return answer() as RpcResultOf<D>;
     },
   };
 }
@@ -28,21 +29,21 @@ describe('GetFunnel', () => {
   });
 
   it('checks the campaign exists before asking analytics', async () => {
-    const rpc = fakeRpc({ [RPC.campaignHealth]: () => ({}), [RPC.analyticsFunnel]: () => funnel });
+    const rpc = fakeRpc({ [RPC.campaignGet]: () => ({}), [RPC.analyticsFunnel]: () => funnel });
     await new GetFunnel(rpc).execute(caller, { campaignId: 'spring-launch' });
     expect(rpc.calls).toEqual([
-      { pattern: RPC.campaignHealth, params: { campaignId: 'spring-launch' }, body: {} },
+      { pattern: RPC.campaignGet, params: { campaignId: 'spring-launch' }, body: {} },
       { pattern: RPC.analyticsFunnel, params: {}, body: { campaignId: 'spring-launch' } },
     ]);
   });
 
   it('answers campaign_not_found for an unknown campaign without asking analytics', async () => {
     const rpc = fakeRpc({
-      [RPC.campaignHealth]: () => {
+      [RPC.campaignGet]: () => {
         throw new ApiException(404, 'campaign_not_found', 'Campaign not found');
       },
     });
     await expect(new GetFunnel(rpc).execute(caller, { campaignId: 'nope-nope' })).rejects.toMatchObject({ errorCode: 'campaign_not_found' });
-    expect(rpc.calls.map((c) => c.pattern)).toEqual([RPC.campaignHealth]);
+    expect(rpc.calls.map((c) => c.pattern)).toEqual([RPC.campaignGet]);
   });
 });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { RPC, RpcPattern } from '@funnel/contracts';
+import { RPC, RpcBodyOf, RpcDeclaration, RpcPattern, RpcResultOf } from '@funnel/contracts';
 import type { Caller } from '../../auth/caller.decorator';
-import { ApiException } from '../../http/api.exception';
+import { ApiException } from '../../platform/http/api.exception';
 import { GetFunnel } from './get-funnel';
 import { QueryAnalytics } from './query-analytics';
 
@@ -12,11 +12,12 @@ function fakeRpc(answers: Partial<Record<RpcPattern, () => unknown>>) {
   const calls: Array<{ pattern: RpcPattern; params: Record<string, string>; body: object }> = [];
   return {
     calls,
-    async call<T>(pattern: RpcPattern, _caller: Caller, params: Record<string, string>, body: object): Promise<T> {
+    async call<D extends RpcDeclaration>(rpc: D, _caller: Caller, params: Record<string, string>, body: RpcBodyOf<D>): Promise<RpcResultOf<D>> {
+      const pattern = rpc.pattern as RpcPattern;
       calls.push({ pattern, params, body });
       const answer = answers[pattern];
       if (!answer) throw new Error(`unexpected ${pattern}`);
-      return answer() as T;
+      return answer() as RpcResultOf<D>;
     },
   };
 }
@@ -25,10 +26,10 @@ const make = (rpc: ReturnType<typeof fakeRpc>) => new QueryAnalytics(rpc, new Ge
 
 describe('QueryAnalytics', () => {
   it('sends a series with its range made explicit, after checking the campaign', async () => {
-    const rpc = fakeRpc({ [RPC.campaignHealth]: () => ({}), [RPC.analyticsSeries]: () => ({ series: [] }) });
+    const rpc = fakeRpc({ [RPC.campaignGet]: () => ({}), [RPC.analyticsSeries]: () => ({ series: [] }) });
     await make(rpc).execute(caller, { granularity: 'day', timeZone: 'Europe/Paris', from: '2026-02-01', campaignId: 'spring' });
     expect(rpc.calls).toEqual([
-      { pattern: RPC.campaignHealth, params: { campaignId: 'spring' }, body: {} },
+      { pattern: RPC.campaignGet, params: { campaignId: 'spring' }, body: {} },
       {
         pattern: RPC.analyticsSeries,
         params: {},
@@ -38,11 +39,11 @@ describe('QueryAnalytics', () => {
   });
 
   it('sends groupBy to the projector and keeps the funnel path', async () => {
-    const rpc = fakeRpc({ [RPC.campaignHealth]: () => ({}), [RPC.analyticsGroupBy]: () => ({}), [RPC.analyticsFunnel]: () => ({ funnel: [] }) });
+    const rpc = fakeRpc({ [RPC.campaignGet]: () => ({}), [RPC.analyticsGroupBy]: () => ({}), [RPC.analyticsFunnel]: () => ({ funnel: [] }) });
     await make(rpc).execute(caller, { groupBy: 'segment', campaignId: 'spring' });
     await make(rpc).execute(caller, { funnel: 'true' });
     expect(rpc.calls.map((c) => [c.pattern, c.body])).toEqual([
-      [RPC.campaignHealth, {}],
+      [RPC.campaignGet, {}],
       [RPC.analyticsGroupBy, { groupBy: 'segment', campaignId: 'spring' }],
       [RPC.analyticsFunnel, {}],
     ]);
@@ -58,11 +59,11 @@ describe('QueryAnalytics', () => {
 
   it('answers campaign_not_found for an unknown campaign', async () => {
     const rpc = fakeRpc({
-      [RPC.campaignHealth]: () => {
+      [RPC.campaignGet]: () => {
         throw new ApiException(404, 'campaign_not_found', 'Campaign not found');
       },
     });
     await expect(make(rpc).execute(caller, { groupBy: 'segment', campaignId: 'nope-nope' })).rejects.toMatchObject({ errorCode: 'campaign_not_found' });
-    expect(rpc.calls.map((c) => c.pattern)).toEqual([RPC.campaignHealth]);
+    expect(rpc.calls.map((c) => c.pattern)).toEqual([RPC.campaignGet]);
   });
 });

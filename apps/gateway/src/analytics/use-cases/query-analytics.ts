@@ -1,8 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { AnalyticsQuery, AnalyticsView, BotReasonResult, FunnelResult, HealthView, resolveAnalyticsQuery, RPC, SegmentResult, SeriesResult } from '@funnel/contracts';
+import {
+  AnalyticsQuery,
+  AnalyticsView,
+  BotReasonResult,
+  FunnelResult,
+  resolveAnalyticsQuery,
+  RPCS,
+  SegmentResult,
+  SeriesResult,
+  validationError,
+} from '@funnel/contracts';
 import type { Caller } from '../../auth/caller.decorator';
-import { ApiException } from '../../http/api.exception';
-import { RpcClient } from '../../rpc/rpc.client';
+import { ApiException } from '../../platform/http/api.exception';
+import { RpcClient } from '../../platform/rpc/rpc.client';
 import { GetFunnel } from './get-funnel';
 
 export type AnalyticsAnswer = FunnelResult | SegmentResult | BotReasonResult | SeriesResult;
@@ -10,8 +20,8 @@ export type AnalyticsAnswer = FunnelResult | SegmentResult | BotReasonResult | S
 /**
  * GET /v2/handles/{handle}/analytics: picks the view (funnel, groupBy, series) with the same
  * `resolveAnalyticsQuery` the projector runs, answers 400 naming the field for a bad view, zone,
- * date or range, checks a named campaign with its owner (404 campaign_not_found, as for the
- * funnel), then asks the projector. Series requests carry explicit from/to, so the default range
+ * date or range, looks a named campaign up with its owner (one read; 404 campaign_not_found, as
+ * for the funnel), then asks the projector. Series requests carry explicit from/to, so the default range
  * is fixed here, once.
  */
 @Injectable()
@@ -24,17 +34,14 @@ export class QueryAnalytics {
 
   async execute(caller: Caller, query: AnalyticsQuery): Promise<AnalyticsAnswer> {
     const resolved = resolveAnalyticsQuery(query, this.now());
-    if (!resolved.ok) {
-      const count = new Set(resolved.fields.map((f) => f.field)).size;
-      throw new ApiException(400, 'validation_failed', `Validation failed for ${count} field${count === 1 ? '' : 's'}`, resolved.fields);
-    }
+    if (!resolved.ok) throw ApiException.fromRpcError(validationError(resolved.fields));
     const view: AnalyticsView = resolved.value;
     if (view.view === 'funnel') return this.getFunnel.execute(caller, { campaignId: view.campaignId });
     if (view.campaignId !== undefined) {
-      await this.rpc.call<HealthView>(RPC.campaignHealth, caller, { campaignId: view.campaignId }, {});
+      await this.rpc.call(RPCS.campaignGet, caller, { campaignId: view.campaignId }, {});
     }
     if (view.view === 'groupBy') {
-      return this.rpc.call<SegmentResult | BotReasonResult>(RPC.analyticsGroupBy, caller, {}, { groupBy: view.groupBy, campaignId: view.campaignId });
+      return this.rpc.call(RPCS.analyticsGroupBy, caller, {}, { groupBy: view.groupBy, campaignId: view.campaignId });
     }
     const body: AnalyticsQuery = {
       granularity: view.granularity,
@@ -43,6 +50,6 @@ export class QueryAnalytics {
       to: view.to.toISOString(),
       ...(view.campaignId !== undefined ? { campaignId: view.campaignId } : {}),
     };
-    return this.rpc.call<SeriesResult>(RPC.analyticsSeries, caller, {}, body);
+    return this.rpc.call(RPCS.analyticsSeries, caller, {}, body);
   }
 }

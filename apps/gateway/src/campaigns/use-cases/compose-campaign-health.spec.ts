@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { HealthView, RPC } from '@funnel/contracts';
-import { ApiException } from '../../http/api.exception';
-import { RpcClient } from '../../rpc/rpc.client';
+import { ApiException } from '../../platform/http/api.exception';
+import { RpcClient } from '../../platform/rpc/rpc.client';
 import { ComposeCampaignHealth } from './compose-campaign-health';
 
 const caller = { handle: 'acme', requestId: 'r1', actor: { sub: 'u', role: 'VIEWER' as const } };
@@ -13,7 +13,7 @@ const serviceHealth = (status: 'PASS' | 'FAIL' = 'PASS'): HealthView => ({
 
 function compose(webhooks: unknown | Error, health = serviceHealth()): ComposeCampaignHealth {
   const rpc = {
-    call: async (pattern: string, _caller: unknown, _params: unknown, _body: unknown, options?: { timeoutMs?: number }) => {
+    call: async ({ pattern }: { pattern: string }, _caller: unknown, _params: unknown, _body: unknown, options?: { timeoutMs?: number }) => {
       if (pattern === RPC.campaignHealth) return health;
       expect(pattern).toBe(RPC.webhookList);
       expect(options?.timeoutMs).toBeLessThanOrEqual(2000);

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { HealthView, RPC, WebhookListResult } from '@funnel/contracts';
+import { HealthView, RPCS, WebhookListResult } from '@funnel/contracts';
 import type { Caller } from '../../auth/caller.decorator';
-import { ApiException } from '../../http/api.exception';
-import { RpcClient } from '../../rpc/rpc.client';
+import { ApiException } from '../../platform/http/api.exception';
+import { RpcClient } from '../../platform/rpc/rpc.client';
 
 type Check = HealthView['checks'][number];
 
@@ -24,7 +24,7 @@ export class ComposeCampaignHealth {
   constructor(private readonly rpc: RpcClient) {}
 
   async execute(caller: Caller, campaignId: string): Promise<HealthView> {
-    const health = await this.rpc.call<HealthView>(RPC.campaignHealth, caller, { campaignId }, {});
+    const health = await this.rpc.call(RPCS.campaignHealth, caller, { campaignId }, {});
     const checks = [...health.checks, await this.webhookCheck(caller)];
     return { campaignId: health.campaignId, checks, readiness: checks.some((c) => c.status === 'FAIL') ? 'NOT_READY' : 'READY' };
   }
@@ -33,7 +33,7 @@ export class ComposeCampaignHealth {
     const name = 'conversion_webhook';
     let result: WebhookListResult;
     try {
-      result = await this.rpc.call<WebhookListResult>(RPC.webhookList, caller, {}, {}, { timeoutMs: WEBHOOK_CHECK_TIMEOUT_MS });
+      result = await this.rpc.call(RPCS.webhookList, caller, {}, {}, { timeoutMs: WEBHOOK_CHECK_TIMEOUT_MS });
     } catch (e) {
       this.logger.warn({ event: 'webhook_check_skipped', requestId: caller.requestId, error: e instanceof ApiException ? e.errorCode : String(e) });
       return { name, status: 'WARN', detail: 'Webhook subscriptions could not be checked right now.' };

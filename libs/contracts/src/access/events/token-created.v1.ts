@@ -1,0 +1,16 @@
+import { IsArray, IsDateString, IsOptional, IsString } from 'class-validator';
+
+/**
+ * token.created v1 — a personal access token. Only the SHA-256 of the secret is kept; these
+ * events stay in the campaign-service event store and are not published.
+ */
+export class TokenCreatedV1 {
+  static readonly type = 'token.created';
+  static readonly version = 1;
+  @IsString() tokenId!: string;
+  @IsString() name!: string;
+  @IsArray() @IsString({ each: true }) scopes!: string[];
+  @IsOptional() @IsDateString() expiresAt!: string | null;
+  @IsString() secretHash!: string;
+  @IsString() createdBy!: string;
+}
