@@ -108,6 +108,10 @@ export class ConversionEnv extends KafkaEnv {
   @AsNumber() @IsInt() @Min(1) @Max(10000) WEBHOOK_DISABLE_AFTER_FAILURES = 20;
   /** Whole-exchange timeout of one webhook attempt (connect, send, answer). */
   @AsNumber() @IsInt() @Min(500) @Max(30000) WEBHOOK_TIMEOUT_MS = 5000;
+  /** Deliveries in flight at once in this instance, all handles together. */
+  @AsNumber() @IsInt() @Min(1) @Max(1000) WEBHOOK_MAX_IN_FLIGHT = 32;
+  /** Deliveries of one handle in flight at once in this instance: a slow receiver cannot take every slot. */
+  @AsNumber() @IsInt() @Min(1) @Max(1000) WEBHOOK_MAX_IN_FLIGHT_PER_HANDLE = 4;
 }
 
 export class ProjectorEnv extends ClickHouseEnv {
