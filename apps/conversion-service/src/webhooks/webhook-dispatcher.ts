@@ -4,6 +4,7 @@ import { WebhooksRepository, ClaimedDelivery } from './webhooks.repository';
 import { WebhookSender } from './webhook-sender';
 import { nextStep } from './retry-schedule';
 import { webhookHeaders } from './webhook-signature';
+import { originForLog } from './url-safety';
 
 const POLL_MS = 500;
 /** Longer than the 5 s send timeout plus recording, so a lease never expires while a send is in flight. */
@@ -128,7 +129,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const next = nextStep(attemptNo - delivery.roundStart, result);
     const { disabled } = await this.deliveries.recordAttempt({ deliveryId: delivery.deliveryId, attemptNo, ...result, attemptedAt }, next, { ...subscription, countsAsFailure: true });
     if (next.status !== 'delivered') {
-      this.logger.warn(`webhook ${delivery.deliveryId} attempt ${attemptNo} to ${delivery.url} failed (${result.statusCode ?? result.error}); ${next.status === 'pending' ? `retry in ${next.delayMs} ms` : 'giving up'}`);
+      this.logger.warn(`webhook ${delivery.deliveryId} attempt ${attemptNo} to ${originForLog(delivery.url)} failed (${result.statusCode ?? result.error}); ${next.status === 'pending' ? `retry in ${next.delayMs} ms` : 'giving up'}`);
     }
     if (disabled) this.logger.warn(`webhook subscription ${delivery.subscriptionId} disabled after ${this.disableAfter} consecutive failed attempts`);
   }

@@ -82,9 +82,13 @@ export class WebhooksRepository {
     return count > 0;
   }
 
-  async subscribersFor(tx: Tx, handle: string, eventType: string): Promise<string[]> {
+  /**
+   * Enabled subscriptions of the handle to this event type that existed when the event occurred:
+   * a subscription never receives what happened before it (a replayed or late event included).
+   */
+  async subscribersFor(tx: Tx, handle: string, eventType: string, occurredAt: Date): Promise<string[]> {
     const rows = await tx.webhookSubscription.findMany({
-      where: { handle, enabled: true, events: { has: eventType } },
+      where: { handle, enabled: true, events: { has: eventType }, createdAt: { lte: occurredAt } },
       select: { webhookId: true },
     });
     return rows.map((r) => r.webhookId);

@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
-import { newEventId, WebhookView } from '@funnel/contracts';
+import { createEnvelope, newEventId, WebhookView } from '@funnel/contracts';
 import { uniqueId, waitFor } from '@funnel/testing';
+import { EnqueueWebhookDeliveries } from '../src/webhooks/use-cases/enqueue-webhook-deliveries';
 import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher';
 import { WebhooksController } from '../src/webhooks/webhooks.controller';
 import { replyData, rpcRequest, startService, TestService } from './conversion-harness';
@@ -29,7 +30,7 @@ async function receiver(delayMs: number): Promise<{ url: string; arrivals: numbe
  * tenant A has 40 due deliveries to a receiver that takes 3 s to answer each; tenant B's 5
  * deliveries, queued after all of A's, must still all arrive within about a second.
  */
-describe('webhook delivery is fair between handles (real PostgreSQL)', () => {
+describe('webhook subscriptions between tenants (real PostgreSQL)', () => {
   let service: TestService;
   let db: Client;
   const servers: Server[] = [];
@@ -84,5 +85,20 @@ describe('webhook delivery is fair between handles (real PostgreSQL)', () => {
     // A is throttled to its per-handle share, not starved: its first sends went out at once.
     expect(slow.arrivals.length).toBeGreaterThan(0);
     expect(slow.arrivals.length).toBeLessThanOrEqual(4);
+  });
+
+  it('never fans out an event that occurred before the subscription existed', async () => {
+    const fast = await receiver(0);
+    servers.push(fast.server);
+    const handle = uniqueId('latecomer');
+    const before = new Date(Date.now() - 60_000).toISOString();
+    const hook = await subscribe(handle, fast.url);
+    const enqueue = service.app.get(EnqueueWebhookDeliveries);
+    const event = (occurredAt: string) =>
+      ({ ...createEnvelope({ type: 'conversion.recorded', version: 1, handle, aggregateId: newEventId(), payload: {} }), occurredAt });
+    expect(await enqueue.execute(event(before))).toBe(0);
+    expect(await enqueue.execute(event(new Date(Date.now() + 1000).toISOString()))).toBe(1);
+    const { rows } = await db.query('SELECT count(*)::int AS n FROM webhook_deliveries WHERE subscription_id = $1', [hook.webhookId]);
+    expect(rows[0].n).toBe(1);
   });
 });
