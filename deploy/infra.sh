@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Local (no-Docker) dependencies of Funnel: Kafka (one KRaft node, jars from Maven Central),
-# ClickHouse (Debian's clickhouse-server 18.16) and PostgreSQL.
+# ClickHouse (Debian's clickhouse-server 18.16), PostgreSQL and Redis (Debian's redis-server, the
+# store of limits shared by every gateway instance).
 #   deploy/infra.sh up       start what is not running (idempotent), wait until usable
 #   deploy/infra.sh down     stop what this script started (never a server it found running)
 #   deploy/infra.sh status   one line per dependency; exit 1 if any is down
@@ -14,6 +15,7 @@ KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
 CLICKHOUSE_HTTP_PORT="${CLICKHOUSE_HTTP_PORT:-8123}"
 CLICKHOUSE_TCP_PORT="${CLICKHOUSE_TCP_PORT:-9000}"
+REDIS_PORT="${REDIS_PORT:-6379}"
 PGHOST="${PGHOST:-127.0.0.1}"
 PGPORT="${PGPORT:-5432}"
 PGUSER="${PGUSER:-postgres}"
@@ -196,6 +198,35 @@ clickhouse_wait() {
   log "clickhouse: up on $HOST:$CLICKHOUSE_HTTP_PORT (tcp $CLICKHOUSE_TCP_PORT) ($(elapsed_since "$CH_T0"))"
 }
 
+# ---------------------------------------------------------------- Redis
+
+REDIS_DIR="$STATE_DIR/redis"
+redis_ready() { [[ "$(redis-cli -h "$HOST" -p "$REDIS_PORT" ping 2>/dev/null)" == PONG ]]; }
+
+redis_up() {
+  local t0 pid
+  t0="$(now_ms)"
+  if pid="$(live_pid redis)"; then
+    WAIT_PID=$pid wait_for "redis: waiting for $HOST:$REDIS_PORT" 30 redis_ready || fail_with_log redis
+    log "redis: already running (pid $pid) on $HOST:$REDIS_PORT"
+    return 0
+  fi
+  if port_open "$HOST" "$REDIS_PORT"; then
+    command -v redis-cli >/dev/null || apt_install redis-tools
+    redis_ready || die "redis: $HOST:$REDIS_PORT is taken by something that does not answer PING"
+    log "redis: $HOST:$REDIS_PORT already answers (not started by this script); using it"
+    return 0
+  fi
+  command -v redis-server >/dev/null || apt_install redis-server
+  mkdir -p "$REDIS_DIR"
+  # Limits and short-lived caches only: nothing to persist, loopback only.
+  start_detached redis redis-server --bind "$HOST" --port "$REDIS_PORT" --dir "$REDIS_DIR" \
+    --save '' --appendonly no --protected-mode yes --daemonize no
+  pid="$(<"$(pid_file redis)")"
+  WAIT_PID=$pid wait_for "redis: waiting for $HOST:$REDIS_PORT" 30 redis_ready || fail_with_log redis
+  log "redis: up on $HOST:$REDIS_PORT (pid $pid) ($(elapsed_since "$t0"))"
+}
+
 # ---------------------------------------------------------------- PostgreSQL
 
 pg_ready() { pg_isready -q -h "$PGHOST" -p "$PGPORT"; }
@@ -277,6 +308,7 @@ cmd_up() {
   local t0
   t0="$(now_ms)"
   postgres_up
+  redis_up
   # Start both servers before waiting for either: their start-ups overlap.
   kafka_start
   clickhouse_start
@@ -289,6 +321,7 @@ cmd_down() {
   lock infra
   stop_pidfile kafka
   stop_pidfile clickhouse
+  stop_pidfile redis
   postgres_down
   log "infra down"
 }
@@ -311,6 +344,14 @@ cmd_status() {
     status_line clickhouse up "$HOST:$CLICKHOUSE_HTTP_PORT (not started by this script)"
   else
     status_line clickhouse down "$HOST:$CLICKHOUSE_HTTP_PORT${pid:+ (pid $pid alive, not answering)}"; ok=1
+  fi
+  pid=""
+  if pid="$(live_pid redis 2>/dev/null)" && redis_ready; then
+    status_line redis up "$HOST:$REDIS_PORT (pid $pid)"
+  elif redis_ready; then
+    status_line redis up "$HOST:$REDIS_PORT (not started by this script)"
+  else
+    status_line redis down "$HOST:$REDIS_PORT"; ok=1
   fi
   pid=""
   if pg_ready; then

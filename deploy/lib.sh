@@ -165,4 +165,5 @@ connection_env() {
   local pg="postgresql://${PGUSER:-postgres}@${PGHOST:-127.0.0.1}:${PGPORT:-5432}"
   export CAMPAIGN_DATABASE_URL="${CAMPAIGN_DATABASE_URL:-$pg/funnel_campaign}"
   export CONVERSION_DATABASE_URL="${CONVERSION_DATABASE_URL:-$pg/funnel_conversion}"
+  export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}}"
 }

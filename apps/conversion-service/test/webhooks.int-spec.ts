@@ -153,9 +153,10 @@ describe('webhooks (real PostgreSQL and Kafka)', () => {
     const [delivery] = page.items;
     expect(delivery).toMatchObject({ eventType: 'conversion.recorded', status: 'delivered', attempts: 3, nextAttemptAt: null });
     expect(delivery.attemptLog.map((a) => [a.attemptNo, a.statusCode, a.responseBody])).toEqual([
-      [1, 500, 'answer 1'],
-      [2, 500, 'answer 2'],
-      [3, 200, 'answer 3'],
+      // The receiver is on loopback (a private target): its answers are not kept in the log.
+      [1, 500, null],
+      [2, 500, null],
+      [3, 200, null],
     ]);
     expect(delivery.attemptLog.every((a) => a.latencyMs >= 0 && a.error === null)).toBe(true);
     expect(data(await webhooks.get(request(handle, {}, { webhookId })))).toMatchObject({ enabled: true, consecutiveFailures: 0 });

@@ -11,5 +11,5 @@ runMain('gateway', async () => {
   @Module({ imports: [AppModule.register({ env })] })
   class GatewayMainModule {}
 
-  await bootstrapService({ service: 'gateway', module: GatewayMainModule, port: env.GATEWAY_PORT, configure: configureHttp });
+  await bootstrapService({ service: 'gateway', module: GatewayMainModule, port: env.GATEWAY_PORT, trustedProxies: env.TRUSTED_PROXIES, configure: configureHttp });
 });

@@ -5,16 +5,14 @@ import { CoreModule } from './platform/core.module';
 import { SERVICE } from './platform/tokens';
 import { LinkTable } from './link-table/link-table';
 import { LinkTableModule } from './link-table/link-table.module';
-import { SnapshotConsumer } from './link-table/snapshot.consumer';
+import { linkTableHealth, SnapshotConsumer } from './link-table/snapshot.consumer';
 import { RedirectModule } from './redirect/redirect.module';
 
 /**
  * clicks: accepted clicks are being stored durably, in Kafka or, while Kafka does not answer, in
  * the local spool. A Kafka outage alone keeps the edge ready on purpose: a load balancer that
  * pulled every instance then would turn a broker outage into a redirect outage. It is down only
- * when neither takes clicks (they then wait in memory). linkTable: the link, campaign and rule
- * tables have caught up with the snapshot topics as they were at startup; before that, unknown
- * links answer 503, not 404.
+ * when neither takes clicks (they then wait in memory). linkTable: see linkTableHealth.
  */
 function healthChecks(table: LinkTable, snapshots: SnapshotConsumer, clicks: ClickPipeline): HealthCheck[] {
   return [
@@ -25,12 +23,7 @@ function healthChecks(table: LinkTable, snapshots: SnapshotConsumer, clicks: Cli
         if (failure) throw new Error(`clicks neither produced nor spooled (${clicks.pending} in memory): ${failure}`);
       },
     },
-    {
-      name: 'linkTable',
-      check: async () => {
-        if (!table.ready) throw new Error(`loading snapshots: ${snapshots.progress()}`);
-      },
-    },
+    linkTableHealth(table, snapshots),
   ];
 }
 

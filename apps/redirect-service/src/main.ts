@@ -5,5 +5,5 @@ import { SERVICE } from './platform/tokens';
 
 runMain(SERVICE, async () => {
   const env = loadConfig(RedirectEnv);
-  await bootstrapService({ service: SERVICE, module: AppModule, port: env.REDIRECT_PORT, host: env.HOST });
+  await bootstrapService({ service: SERVICE, module: AppModule, port: env.REDIRECT_PORT, host: env.HOST, trustedProxies: env.TRUSTED_PROXIES });
 });

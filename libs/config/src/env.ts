@@ -1,5 +1,6 @@
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
+import { parseTrustedProxies } from './trusted-proxies';
 
 /**
  * Environment variables, one class per concern. Each app composes the ones it uses
@@ -17,6 +18,28 @@ export class CommonEnv {
   @IsIn(['debug', 'log', 'warn', 'error']) LOG_LEVEL = 'log';
   /** Interface the HTTP server binds to (0.0.0.0 in containers). */
   @IsString() @IsNotEmpty() HOST = '127.0.0.1';
+  /**
+   * Proxies whose X-Forwarded-For is believed: empty = none (the socket peer is the client), a hop
+   * count, or a comma-separated list of addresses/CIDRs. See trusted-proxies.ts.
+   */
+  @IsString() @IsTrustedProxies() TRUSTED_PROXIES = '';
+}
+
+function IsTrustedProxies() {
+  return ValidateBy({
+    name: 'isTrustedProxies',
+    validator: {
+      validate: (value: unknown) => {
+        try {
+          parseTrustedProxies(String(value));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () => 'TRUSTED_PROXIES must be empty, a hop count 1-16, or a comma-separated list of IP addresses/CIDRs',
+    },
+  });
 }
 
 export class KafkaEnv extends CommonEnv {
@@ -85,6 +108,10 @@ export class ConversionEnv extends KafkaEnv {
   @AsNumber() @IsInt() @Min(1) @Max(10000) WEBHOOK_DISABLE_AFTER_FAILURES = 20;
   /** Whole-exchange timeout of one webhook attempt (connect, send, answer). */
   @AsNumber() @IsInt() @Min(500) @Max(30000) WEBHOOK_TIMEOUT_MS = 5000;
+  /** Deliveries in flight at once in this instance, all handles together. */
+  @AsNumber() @IsInt() @Min(1) @Max(1000) WEBHOOK_MAX_IN_FLIGHT = 32;
+  /** Deliveries of one handle in flight at once in this instance: a slow receiver cannot take every slot. */
+  @AsNumber() @IsInt() @Min(1) @Max(1000) WEBHOOK_MAX_IN_FLIGHT_PER_HANDLE = 4;
 }
 
 export class ProjectorEnv extends ClickHouseEnv {

@@ -3,6 +3,7 @@ import { ConsoleLogger, INestApplication, LogLevel, Type } from '@nestjs/common'
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MicroserviceOptions } from '@nestjs/microservices';
+import { fastifyTrustProxy, parseTrustedProxies } from '@funnel/config';
 
 const LEVELS: Record<string, LogLevel[]> = {
   debug: ['debug', 'log', 'warn', 'error', 'fatal'],
@@ -23,6 +24,8 @@ export interface BootstrapOptions {
   host?: string;
   /** Kafka request-reply server (gateway → this service), when the service answers RPCs. */
   rpc?: MicroserviceOptions;
+  /** TRUSTED_PROXIES (libs/config): whose X-Forwarded-For gives `request.ip`; none when absent. */
+  trustedProxies?: string;
   /** Extra configuration of the Fastify app before it listens. */
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
 }
@@ -36,7 +39,8 @@ export async function bootstrapService(options: BootstrapOptions): Promise<INest
   const logger = jsonLogger(options.service);
   // No service uses Express-style middleware, so @fastify/middie (an onRequest hook on every
   // request, the redirect's included) is not registered.
-  const app = await NestFactory.create<NestFastifyApplication>(options.module, new FastifyAdapter({ trustProxy: true, skipMiddie: true }), {
+  const trustProxy = fastifyTrustProxy(parseTrustedProxies(options.trustedProxies ?? ''));
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, new FastifyAdapter({ trustProxy, skipMiddie: true }), {
     logger,
     bufferLogs: true,
   });

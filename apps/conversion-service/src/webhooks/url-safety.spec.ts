@@ -1,4 +1,4 @@
-import { checkWebhookUrl, classifyAddress, HostResolver, parseIpv6 } from './url-safety';
+import { checkWebhookUrl, classifyAddress, HostResolver, originForLog, parseIpv6 } from './url-safety';
 
 const resolver = (table: Record<string, string[]>): HostResolver => async (host) => {
   const found = table[host];
@@ -37,6 +37,15 @@ describe('classifyAddress', () => {
     ['::ffff:8.8.8.8', 'public'],
     ['64:ff9b::a9fe:a9fe', 'forbidden'],
     ['2002:a9fe:a9fe::1', 'forbidden'],
+    // NAT64 local-use prefix (RFC 8215)
+    ['64:ff9b:1::a9fe:a9fe', 'forbidden'],
+    ['64:ff9b:1::7f00:1', 'private'],
+    ['64:ff9b:1::808:808', 'public'],
+    // Teredo: server 65.54.227.120, client address inverted in the last 32 bits
+    ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'private'],
+    ['2001:0:4136:e378::5601:5601', 'forbidden'],
+    ['2001:0:4136:e378::f7f7:f7f7', 'public'],
+    ['2001:0:a9fe:a9fe::f7f7:f7f7', 'forbidden'],
     ['not-an-ip', 'forbidden'],
   ])('%s is %s', (address, expected) => {
     expect(classifyAddress(address)).toBe(expected);
@@ -89,5 +98,13 @@ describe('checkWebhookUrl', () => {
     expect(await checkWebhookUrl('https://nowhere.invalid/', { allowPrivate: true, resolve })).toEqual({ ok: false, reason: expect.stringContaining('does not resolve') });
     expect((await checkWebhookUrl('https://user:pw@hooks.example.com/', { allowPrivate: false, resolve })).ok).toBe(false);
     expect((await checkWebhookUrl('ftp://hooks.example.com/', { allowPrivate: false, resolve })).ok).toBe(false);
+  });
+});
+
+describe('originForLog', () => {
+  it('keeps scheme and host, never the path, query or credentials', () => {
+    expect(originForLog('https://hooks.example.com:8443/t/SECRET?token=abc')).toBe('https://hooks.example.com:8443');
+    expect(originForLog('http://user:pw@[::1]:9999/x')).toBe('http://[::1]:9999');
+    expect(originForLog('nonsense')).toBe('(unparseable url)');
   });
 });

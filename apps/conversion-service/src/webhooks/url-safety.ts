@@ -7,7 +7,8 @@ import { isIP } from 'node:net';
  *   multicast, reserved and broadcast ranges;
  * - `private` unless WEBHOOK_ALLOW_PRIVATE: loopback, RFC 1918, carrier-grade NAT, unique local, unspecified;
  * - `public` otherwise.
- * IPv6 forms that embed an IPv4 address (mapped, NAT64, 6to4) are judged by that address.
+ * IPv6 forms that embed an IPv4 address (mapped, NAT64 well-known and local-use, 6to4, Teredo) are
+ * judged by that address (Teredo by both its server and its client address, the stricter wins).
  */
 export type AddressClass = 'public' | 'private' | 'forbidden';
 
@@ -72,12 +73,24 @@ function inV6(value: bigint, base: bigint, prefix: number): boolean {
 
 const V6 = (a: string) => parseIpv6(a) as bigint;
 
+const STRICTNESS: Record<AddressClass, number> = { public: 0, private: 1, forbidden: 2 };
+
+function stricter(a: AddressClass, b: AddressClass): AddressClass {
+  return STRICTNESS[a] >= STRICTNESS[b] ? a : b;
+}
+
 function classifyV6(value: bigint): AddressClass {
   if (value === 0n || value === 1n) return 'private'; // :: and ::1
-  if (inV6(value, V6('::ffff:0:0'), 96) || inV6(value, V6('64:ff9b::'), 96) || inV6(value, V6('::'), 96)) {
+  // Mapped, IPv4-compatible, NAT64 well-known (64:ff9b::/96) and local-use (64:ff9b:1::/48, RFC 8215,
+  // read as the /96 layout: the IPv4 address in the last 32 bits).
+  if (inV6(value, V6('::ffff:0:0'), 96) || inV6(value, V6('64:ff9b::'), 96) || inV6(value, V6('64:ff9b:1::'), 48) || inV6(value, V6('::'), 96)) {
     return classifyV4(Number(value & 0xffffffffn));
   }
   if (inV6(value, V6('2002::'), 16)) return classifyV4(Number((value >> 80n) & 0xffffffffn));
+  // Teredo (2001::/32): the server's IPv4 in bits 32-63, the client's in the last 32 bits, inverted.
+  if (inV6(value, V6('2001::'), 32)) {
+    return stricter(classifyV4(Number((value >> 64n) & 0xffffffffn)), classifyV4(Number(~value & 0xffffffffn)));
+  }
   if (inV6(value, V6('fe80::'), 10) || inV6(value, V6('ff00::'), 8)) return 'forbidden';
   if (inV6(value, V6('fc00::'), 7) || inV6(value, V6('fec0::'), 10)) return 'private';
   return 'public';
@@ -138,4 +151,17 @@ export async function checkWebhookUrl(raw: string, options: { allowPrivate: bool
     if (cls === 'private' && !options.allowPrivate) return { ok: false, reason: `host ${host} resolves to ${address}, a loopback or private address` };
   }
   return { ok: true };
+}
+
+/**
+ * A receiver URL as logs may show it: scheme and host only. Paths and queries often carry the
+ * receiver's own tokens, and logs are read by more people than the handle's webhook readers.
+ */
+export function originForLog(raw: string): string {
+  try {
+    const url = new URL(raw);
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return '(unparseable url)';
+  }
 }

@@ -4,8 +4,8 @@ import { WebhooksRepository, ClaimedDelivery } from './webhooks.repository';
 import { WebhookSender } from './webhook-sender';
 import { nextStep } from './retry-schedule';
 import { webhookHeaders } from './webhook-signature';
+import { originForLog } from './url-safety';
 
-const BATCH = 20;
 const POLL_MS = 500;
 /** Longer than the 5 s send timeout plus recording, so a lease never expires while a send is in flight. */
 const LEASE_MS = 60000;
@@ -13,6 +13,10 @@ const LEASE_MS = 60000;
 /**
  * Sends due webhook deliveries. The schedule is the `webhook_deliveries` table (next_attempt_at),
  * so pending retries survive restarts and several instances share the work.
+ *
+ * Fair to every handle: at most WEBHOOK_MAX_IN_FLIGHT sends at once, of which at most
+ * WEBHOOK_MAX_IN_FLIGHT_PER_HANDLE for one handle; claims give handles turns; and each freed slot
+ * is refilled at once, so a slow receiver holds only its own handle's slots, never a whole batch.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -20,7 +24,14 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private stopped = true;
   private loopDone: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
+  private woken = false;
   private readonly disableAfter: number;
+  private readonly maxInFlight: number;
+  private readonly maxPerHandle: number;
+  /** Sends in flight, per handle. */
+  private readonly inFlight = new Map<string, number>();
+  private inFlightTotal = 0;
+  private readonly sends = new Set<Promise<void>>();
 
   constructor(
     private readonly deliveries: WebhooksRepository,
@@ -28,6 +39,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     @Inject(SERVICE_OPTIONS) options: ConversionServiceOptions,
   ) {
     this.disableAfter = options.env.WEBHOOK_DISABLE_AFTER_FAILURES;
+    this.maxInFlight = options.env.WEBHOOK_MAX_IN_FLIGHT;
+    this.maxPerHandle = options.env.WEBHOOK_MAX_IN_FLIGHT_PER_HANDLE;
   }
 
   onApplicationBootstrap(): void {
@@ -35,31 +48,64 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     this.loopDone = this.loop();
   }
 
-  /** Looks for due deliveries now instead of at the next poll. */
+  /** Looks for due deliveries now instead of at the next poll (also when called while not waiting). */
   wake(): void {
+    this.woken = true;
     this.wakeUp?.();
   }
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
+      const free = this.maxInFlight - this.inFlightTotal;
       let claimed: ClaimedDelivery[] = [];
-      try {
-        claimed = await this.deliveries.claimDue(BATCH, LEASE_MS);
-        await Promise.all(claimed.map((d) => this.deliver(d)));
-      } catch (e) {
-        this.logger.warn(`webhook dispatch round failed: ${(e as Error).message}`);
+      if (free > 0) {
+        try {
+          claimed = await this.deliveries.claimDue(free, LEASE_MS, this.maxPerHandle, this.freeSlotsOfBusyHandles());
+        } catch (e) {
+          this.logger.warn(`webhook claim failed: ${(e as Error).message}`);
+        }
+        for (const delivery of claimed) this.start(delivery);
       }
-      if (claimed.length < BATCH && !this.stopped) await this.pause(POLL_MS);
+      // Full, or nothing due: wait for a send to finish (it wakes us), new work, or the poll.
+      if ((claimed.length === 0 || claimed.length >= free) && !this.stopped) await this.pause(POLL_MS);
     }
+    await Promise.all([...this.sends]);
+  }
+
+  /** Handles with sends in flight, and how many more each may start. */
+  private freeSlotsOfBusyHandles(): Map<string, number> {
+    const slots = new Map<string, number>();
+    for (const [handle, n] of this.inFlight) slots.set(handle, Math.max(0, this.maxPerHandle - n));
+    return slots;
+  }
+
+  private start(delivery: ClaimedDelivery): void {
+    const { handle } = delivery;
+    this.inFlight.set(handle, (this.inFlight.get(handle) ?? 0) + 1);
+    this.inFlightTotal++;
+    const send: Promise<void> = this.deliver(delivery)
+      .catch((e: Error) => this.logger.warn(`webhook delivery ${delivery.deliveryId} failed to run: ${e.message}`))
+      .finally(() => {
+        const left = (this.inFlight.get(handle) ?? 1) - 1;
+        if (left > 0) this.inFlight.set(handle, left);
+        else this.inFlight.delete(handle);
+        this.inFlightTotal--;
+        this.sends.delete(send);
+        this.wake();
+      });
+    this.sends.add(send);
   }
 
   private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.woken = false;
+        this.wakeUp = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
+      if (this.woken) return done();
       this.wakeUp = done;
     });
   }
@@ -83,7 +129,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const next = nextStep(attemptNo - delivery.roundStart, result);
     const { disabled } = await this.deliveries.recordAttempt({ deliveryId: delivery.deliveryId, attemptNo, ...result, attemptedAt }, next, { ...subscription, countsAsFailure: true });
     if (next.status !== 'delivered') {
-      this.logger.warn(`webhook ${delivery.deliveryId} attempt ${attemptNo} to ${delivery.url} failed (${result.statusCode ?? result.error}); ${next.status === 'pending' ? `retry in ${next.delayMs} ms` : 'giving up'}`);
+      this.logger.warn(`webhook ${delivery.deliveryId} attempt ${attemptNo} to ${originForLog(delivery.url)} failed (${result.statusCode ?? result.error}); ${next.status === 'pending' ? `retry in ${next.delayMs} ms` : 'giving up'}`);
     }
     if (disabled) this.logger.warn(`webhook subscription ${delivery.subscriptionId} disabled after ${this.disableAfter} consecutive failed attempts`);
   }

@@ -49,7 +49,15 @@ describe('WebhookSender', () => {
     expect(slow).toMatchObject({ statusCode: null, error: 'timed out after 500 ms' });
     expect(slow.latencyMs).toBeLessThan(2000);
     answer = (_req, res) => res.end('x'.repeat(10000));
-    const big = await sender(true).post(`http://127.0.0.1:${port}/hook`, '{}', {});
+    const publicReceiver = sender(true);
+    publicReceiver.isPublicAddress = () => true; // as if 127.0.0.1 were a public address
+    const big = await publicReceiver.post(`http://127.0.0.1:${port}/hook`, '{}', {});
     expect(big.responseBody).toHaveLength(MAX_RESPONSE_BYTES);
+  });
+
+  it('keeps no answer body from a private target, so the log cannot read internal services', async () => {
+    answer = (_req, res) => res.writeHead(200).end('internal secret page');
+    const result = await sender(true).post(`http://127.0.0.1:${port}/hook`, '{}', {});
+    expect(result).toMatchObject({ statusCode: 200, error: null, responseBody: null });
   });
 });

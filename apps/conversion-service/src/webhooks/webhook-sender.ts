@@ -4,7 +4,7 @@ import https from 'node:https';
 import { isIP, LookupFunction } from 'node:net';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConversionServiceOptions, SERVICE_OPTIONS } from '../platform/service-options';
-import { isAddressAllowed } from './url-safety';
+import { classifyAddress, isAddressAllowed } from './url-safety';
 
 export const MAX_RESPONSE_BYTES = 2048;
 
@@ -12,7 +12,11 @@ export interface SendResult {
   statusCode: number | null;
   latencyMs: number;
   error: string | null;
-  /** At most MAX_RESPONSE_BYTES of the answer. */
+  /**
+   * At most MAX_RESPONSE_BYTES of the answer; null when the receiver's address is not public (a
+   * private target allowed by WEBHOOK_ALLOW_PRIVATE): the delivery log must not become a way to
+   * read internal services' answers.
+   */
   responseBody: string | null;
 }
 
@@ -39,6 +43,8 @@ function guardedLookup(allowPrivate: boolean): LookupFunction {
 export class WebhookSender {
   private readonly allowPrivate: boolean;
   private readonly timeoutMs: number;
+  /** Whether a receiver's address counts as public (its answers are then kept in the log); unit tests replace it. */
+  isPublicAddress = (address: string): boolean => classifyAddress(address) === 'public';
 
   constructor(@Inject(SERVICE_OPTIONS) options: ConversionServiceOptions) {
     this.allowPrivate = options.env.WEBHOOK_ALLOW_PRIVATE;
@@ -69,7 +75,8 @@ export class WebhookSender {
       let status: number | null = null;
       const chunks: Buffer[] = [];
       let size = 0;
-      const kept = () => (status === null ? null : Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString('utf8'));
+      let publicTarget = false;
+      const kept = () => (status === null || !publicTarget ? null : Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString('utf8'));
       const settle = (error: string | null) => {
         if (settled) return;
         settled = true;
@@ -87,6 +94,8 @@ export class WebhookSender {
         (response) => {
           // The status decides the outcome; the body is only kept (truncated) for the attempt log.
           status = response.statusCode ?? null;
+          const remote = response.socket?.remoteAddress;
+          publicTarget = remote !== undefined && this.isPublicAddress(remote);
           response.on('data', (chunk: Buffer) => {
             chunks.push(chunk);
             size += chunk.length;

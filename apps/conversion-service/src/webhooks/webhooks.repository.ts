@@ -17,6 +17,7 @@ export interface NewDelivery {
 export interface ClaimedDelivery {
   deliveryId: string;
   subscriptionId: string;
+  handle: string;
   eventId: string;
   body: string;
   attempts: number;
@@ -81,9 +82,13 @@ export class WebhooksRepository {
     return count > 0;
   }
 
-  async subscribersFor(tx: Tx, handle: string, eventType: string): Promise<string[]> {
+  /**
+   * Enabled subscriptions of the handle to this event type that existed when the event occurred:
+   * a subscription never receives what happened before it (a replayed or late event included).
+   */
+  async subscribersFor(tx: Tx, handle: string, eventType: string, occurredAt: Date): Promise<string[]> {
     const rows = await tx.webhookSubscription.findMany({
-      where: { handle, enabled: true, events: { has: eventType } },
+      where: { handle, enabled: true, events: { has: eventType }, createdAt: { lte: occurredAt } },
       select: { webhookId: true },
     });
     return rows.map((r) => r.webhookId);
@@ -131,24 +136,40 @@ export class WebhooksRepository {
   }
 
   /**
-   * Leases due deliveries: SKIP LOCKED lets several dispatchers (instances) share the work, and
-   * moving next_attempt_at forward by the lease keeps others off while this one sends. If the
-   * process dies mid-send, the lease expires and the delivery is tried again.
+   * Leases due deliveries, fairly: each handle gets at most `perHandle[handle] ?? perHandleDefault`
+   * of them (its free slots in the caller), earliest due first within a handle, and the handles take
+   * turns (the first due of every handle before the second of any). SKIP LOCKED lets several
+   * dispatchers (instances) share the work, and moving next_attempt_at forward by the lease keeps
+   * others off while this one sends. If the process dies mid-send, the lease expires and the
+   * delivery is tried again.
    */
-  claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+  claimDue(limit: number, leaseMs: number, perHandleDefault: number, perHandle: ReadonlyMap<string, number> = new Map()): Promise<ClaimedDelivery[]> {
+    const handles = [...perHandle.keys()];
+    const slots = handles.map((h) => perHandle.get(h) ?? 0);
     return this.db.$queryRaw<ClaimedDelivery[]>`
-      WITH due AS (
-        SELECT delivery_id FROM webhook_deliveries
+      WITH ranked AS (
+        SELECT delivery_id, handle, next_attempt_at,
+               row_number() OVER (PARTITION BY handle ORDER BY next_attempt_at, delivery_id) AS turn
+        FROM webhook_deliveries
         WHERE status = 'pending' AND next_attempt_at <= now()
-        ORDER BY next_attempt_at
+      ), allowed AS (
+        SELECT r.delivery_id, r.turn, r.next_attempt_at
+        FROM ranked r
+        LEFT JOIN unnest(${handles}::text[], ${slots}::int[]) AS busy(handle, slots) ON busy.handle = r.handle
+        WHERE r.turn <= COALESCE(busy.slots, ${perHandleDefault}::int)
+      ), due AS (
+        SELECT d.delivery_id FROM webhook_deliveries d
+        JOIN allowed a ON a.delivery_id = d.delivery_id
+        WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+        ORDER BY a.turn, a.next_attempt_at
         LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED
+        FOR UPDATE OF d SKIP LOCKED
       )
       UPDATE webhook_deliveries d
       SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}::double precision)
       FROM due, webhook_subscriptions s
       WHERE d.delivery_id = due.delivery_id AND s.webhook_id = d.subscription_id
-      RETURNING d.delivery_id::text AS "deliveryId", d.subscription_id::text AS "subscriptionId", d.event_id::text AS "eventId",
+      RETURNING d.delivery_id::text AS "deliveryId", d.subscription_id::text AS "subscriptionId", d.handle, d.event_id::text AS "eventId",
                 d.body, d.attempts, d.round_start AS "roundStart", s.url, s.secret, s.enabled`;
   }
 

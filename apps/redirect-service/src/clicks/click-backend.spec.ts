@@ -6,7 +6,9 @@ import type { Kafka } from 'kafkajs';
 import { RedirectEnv } from '@funnel/config';
 import { ClickRecordedV1, Envelope } from '@funnel/contracts';
 import { CapturedClick, packClick } from './captured-click';
+import { existsSync } from 'node:fs';
 import { ClickBackend } from './click-backend';
+import { appendSpill, handoffSpillPath } from './handoff-spill';
 import type { ClickMessage, ClickTransport } from './click-sink';
 import type { FromClickWorker } from './click-worker-protocol';
 
@@ -17,7 +19,10 @@ class FakeTransport implements ClickTransport {
   readonly delivered: ClickMessage[] = [];
   down = false;
   closed = false;
-  async connect(): Promise<void> {}
+  /** A broker that never answers a connect: the worker must be ready all the same. */
+  connect(): Promise<void> {
+    return this.down ? new Promise(() => undefined) : Promise.resolve();
+  }
   async close(): Promise<void> {
     this.closed = true;
   }
@@ -66,14 +71,19 @@ describe('ClickBackend (the click worker\'s pipeline)', () => {
     transport = new FakeTransport();
     backend = new ClickBackend({} as Kafka, env, silent, transport);
     replies.length = 0;
-    await backend.start();
   });
+
+  async function startWith(packedSpills: unknown[][] = []): Promise<void> {
+    for (const packed of packedSpills) appendSpill(handoffSpillPath(dir), packed);
+    await backend.start();
+  }
 
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
   it('turns packed clicks into click.recorded events in order, with context, bot verdict and rate window', async () => {
+    await startWith();
     const packed: unknown[] = [];
     for (let i = 1; i <= 3; i++) packClick(packed, captured(i));
     packClick(packed, captured(4, { method: 'HEAD', ip: '198.51.100.1' }));
@@ -109,6 +119,8 @@ describe('ClickBackend (the click worker\'s pipeline)', () => {
 
   it('answers a drain message once everything is delivered, spooling what Kafka does not take', async () => {
     transport.down = true;
+    // Ready although the broker never answers the connect.
+    await startWith();
     const packed: unknown[] = [];
     packClick(packed, captured(1));
     packClick(packed, captured(2));
@@ -121,5 +133,18 @@ describe('ClickBackend (the click worker\'s pipeline)', () => {
     expect(drained).toMatchObject({ left: 0, emptied: false, status: { pending: 0, spooled: 2, spoolEmpty: false, failure: null } });
     expect(drained.status.kafkaFailure).toMatch(/broker unavailable/);
     expect(transport.delivered).toEqual([]);
+  });
+
+  it('takes what the request thread spilled before anything else, and removes the spill', async () => {
+    const spilled: unknown[] = [];
+    packClick(spilled, captured(1, { ip: undefined, utmSource: undefined }));
+    packClick(spilled, captured(2));
+    await startWith([spilled]);
+    const later: unknown[] = [];
+    packClick(later, captured(3));
+    await backend.handle({ kind: 'clicks', packed: later }, reply);
+    await backend.drain(2000);
+    expect(transport.delivered.map((m) => m.envelope.eventId)).toEqual([1, 2, 3].map((n) => captured(n).clickId));
+    expect(existsSync(handoffSpillPath(dir))).toBe(false);
   });
 });

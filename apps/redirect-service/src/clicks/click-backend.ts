@@ -8,6 +8,7 @@ import { ClickBatcher } from './click-batcher';
 import { ClickRecorder } from './click-recorder';
 import type { ClickTransport } from './click-sink';
 import { ClickSpool } from './click-spool';
+import { handoffSpillPath, takeSpill } from './handoff-spill';
 import type { ClickStatus, FromClickWorker, ToClickWorker } from './click-worker-protocol';
 import { KafkaClickPublisher } from './kafka-click.publisher';
 import { SpoolingPublisher } from './spooling.publisher';
@@ -36,6 +37,7 @@ export class ClickBackend {
   readonly publisher: SpoolingPublisher;
   readonly batcher: ClickBatcher;
   readonly recorder: ClickRecorder;
+  private readonly spoolDir: string;
 
   constructor(
     kafka: Kafka,
@@ -44,7 +46,8 @@ export class ClickBackend {
     transport?: ClickTransport,
   ) {
     this.transport = transport ?? new KafkaClickPublisher(new EventProducer(kafka), env.CLICKS_TOPIC || TOPICS.clicks);
-    this.spool = new ClickSpool(spoolDir(env));
+    this.spoolDir = spoolDir(env);
+    this.spool = new ClickSpool(this.spoolDir);
     this.publisher = new SpoolingPublisher(this.transport, this.spool, {
       produceTimeoutMs: env.CLICK_PRODUCE_TIMEOUT_MS,
       batchSize: env.CLICK_BATCH_SIZE,
@@ -62,11 +65,25 @@ export class ClickBackend {
     this.recorder = new ClickRecorder(this.batcher, rate);
   }
 
-  /** Opens the spool, connects to Kafka and starts replaying what a previous run left spooled. */
+  /**
+   * Opens the spool, takes what the request thread spilled while no worker was attached, and
+   * starts replaying what a previous run left spooled. It does not wait for Kafka: the worker is
+   * ready at once, and until Kafka answers its clicks go to the spool.
+   */
   async start(): Promise<void> {
     await this.spool.open();
-    await this.transport.connect();
+    const spill = await takeSpill(handoffSpillPath(this.spoolDir));
+    if (spill.corrupt > 0) this.logger.error(`skipped ${spill.corrupt} unreadable lines of the handoff spill`);
+    let taken = 0;
+    for (const packed of spill.batches) {
+      for (const click of unpackClicks(packed)) {
+        this.recorder.capture(click);
+        taken++;
+      }
+    }
+    if (taken > 0) this.logger.warn(`took ${taken} clicks the request thread spilled while no click worker was attached`);
     this.publisher.start();
+    this.transport.connect().catch((e: Error) => this.logger.warn(`click producer not connected yet (clicks are spooled meanwhile): ${e.message}`));
   }
 
   status(): ClickStatus {

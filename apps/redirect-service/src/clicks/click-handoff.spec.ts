@@ -23,6 +23,13 @@ function captured(n: number, overrides: Partial<CapturedClick> = {}): CapturedCl
   };
 }
 
+const NO_SPILL = {
+  maxDetached: 1_000_000,
+  spill: () => {
+    throw new Error('nothing should spill');
+  },
+};
+
 class Port {
   readonly messages: ToClickWorker[] = [];
   postMessage(message: ToClickWorker): void {
@@ -51,7 +58,7 @@ describe('packClick / unpackClicks', () => {
 describe('ClickHandoff', () => {
   it('posts a batch after the interval, in capture order', async () => {
     const port = new Port();
-    const handoff = new ClickHandoff({ maxClicks: 100, intervalMs: 10 });
+    const handoff = new ClickHandoff({ ...NO_SPILL, maxClicks: 100, intervalMs: 10 });
     handoff.attach(port);
     for (let i = 0; i < 5; i++) handoff.capture(captured(i));
     expect(port.messages).toHaveLength(0);
@@ -64,7 +71,7 @@ describe('ClickHandoff', () => {
 
   it('posts at once when a batch is full', () => {
     const port = new Port();
-    const handoff = new ClickHandoff({ maxClicks: 3, intervalMs: 10_000 });
+    const handoff = new ClickHandoff({ ...NO_SPILL, maxClicks: 3, intervalMs: 10_000 });
     handoff.attach(port);
     for (let i = 0; i < 7; i++) handoff.capture(captured(i));
     expect(port.messages).toHaveLength(2);
@@ -75,7 +82,7 @@ describe('ClickHandoff', () => {
 
   it('keeps clicks while no worker is attached and hands them to the next one', async () => {
     const first = new Port();
-    const handoff = new ClickHandoff({ maxClicks: 2, intervalMs: 5 });
+    const handoff = new ClickHandoff({ ...NO_SPILL, maxClicks: 2, intervalMs: 5 });
     handoff.attach(first);
     handoff.capture(captured(1));
     handoff.capture(captured(2));
@@ -88,5 +95,20 @@ describe('ClickHandoff', () => {
     expect(handoff.pending).toBe(0);
     expect(first.clicks.map((c) => c.clickId)).toEqual(['click-1', 'click-2']);
     expect(second.clicks.map((c) => c.clickId)).toEqual(['click-3', 'click-4', 'click-5', 'click-6']);
+  });
+
+  it('spills what it holds past maxDetached while no worker is attached, and keeps memory bounded', () => {
+    const spilled: unknown[][] = [];
+    const handoff = new ClickHandoff({ maxClicks: 2, intervalMs: 5, maxDetached: 3, spill: (packed) => spilled.push(structuredClone(packed)) });
+    for (let i = 1; i <= 7; i++) handoff.capture(captured(i));
+    expect(spilled.map((p) => unpackClicks(p).map((c) => c.clickId))).toEqual([
+      ['click-1', 'click-2', 'click-3'],
+      ['click-4', 'click-5', 'click-6'],
+    ]);
+    expect(handoff.pending).toBe(1);
+    expect(handoff.spilled).toBe(6);
+    const port = new Port();
+    handoff.attach(port);
+    expect(port.clicks.map((c) => c.clickId)).toEqual(['click-7']);
   });
 });

@@ -10,6 +10,12 @@ export interface ClickHandoffOptions {
   maxClicks: number;
   /** Longest a click waits on the request thread before its batch is posted. */
   intervalMs: number;
+  /**
+   * Most clicks held while no worker is attached; past it they are handed to `spill` (durable,
+   * synchronous) and the memory is released.
+   */
+  maxDetached: number;
+  spill: (packed: unknown[]) => void;
 }
 
 /**
@@ -17,7 +23,8 @@ export interface ClickHandoffOptions {
  * posted to the click worker in batches (every `intervalMs`, or at once when `maxClicks` are
  * waiting), so the request thread's cost per click is a few array pushes and a share of one
  * structured clone. While no worker is attached (between a worker's crash and its replacement)
- * clicks wait here and go to the next one.
+ * clicks wait here and go to the next one, at most `maxDetached` of them: past that they are
+ * spilled to disk (see handoff-spill.ts), which the next worker takes first.
  */
 export class ClickHandoff implements ClickCapture {
   private packed: unknown[] = [];
@@ -36,9 +43,13 @@ export class ClickHandoff implements ClickCapture {
     if (port && this.packed.length > 0) this.flush();
   }
 
+  /** Clicks handed to `spill` since start. */
+  spilled = 0;
+
   capture(click: CapturedClick): void {
     packClick(this.packed, click);
-    if (this.packed.length >= this.options.maxClicks * PACKED_FIELDS) this.flush();
+    if (!this.port && this.packed.length >= this.options.maxDetached * PACKED_FIELDS) this.spillPending();
+    else if (this.packed.length >= this.options.maxClicks * PACKED_FIELDS) this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
@@ -46,6 +57,13 @@ export class ClickHandoff implements ClickCapture {
       }, this.options.intervalMs);
       this.timer.unref();
     }
+  }
+
+  private spillPending(): void {
+    const packed = this.packed;
+    this.options.spill(packed);
+    this.spilled += packed.length / PACKED_FIELDS;
+    this.packed = [];
   }
 
   /** Posts what is waiting, if a worker is attached. */

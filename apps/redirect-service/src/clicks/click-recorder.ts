@@ -18,7 +18,7 @@ export class ClickRecorder implements ClickCapture {
 
   capture(click: CapturedClick): void {
     // Only recorded (tracked) clicks count towards an address's rate: that is what the verdict is about.
-    const rateExceeded = click.ip !== undefined && this.clickRate.hit(click.ip, click.occurredAt);
+    const rateExceeded = click.ip !== undefined && click.ip !== '' && this.clickRate.hit(click.ip, click.occurredAt);
     const context = buildClickContext(click, rateExceeded);
     // Field by field: a spread followed by more properties is several times slower in V8.
     const payload: ClickRecordedV1 = {

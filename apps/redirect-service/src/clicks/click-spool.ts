@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClickMessage } from './click-sink';
@@ -119,9 +119,7 @@ export class ClickSpool {
     return this.serial(async () => {
       this.committed = Math.max(this.committed, Math.min(end, this.size));
       if (this.isEmpty) await this.reset();
-      else {
-        await writeFile(this.offsetPath, String(this.committed));
-      }
+      else await this.writeOffset(this.committed);
     });
   }
 
@@ -130,7 +128,20 @@ export class ClickSpool {
     await this.handle().sync();
     this.size = 0;
     this.committed = 0;
-    await writeFile(this.offsetPath, '0');
+    await this.writeOffset(0);
+  }
+
+  /** Written to a side file, fsync'd, then renamed over the offset file: a crash leaves the old or the new offset, never a torn one. */
+  private async writeOffset(offset: number): Promise<void> {
+    const next = `${this.offsetPath}.next`;
+    const file = await open(next, 'w');
+    try {
+      await file.writeFile(String(offset));
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(next, this.offsetPath);
   }
 
   private handle(): FileHandle {

@@ -1,15 +1,20 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { RedirectEnv } from '@funnel/config';
 import { REDIRECT_ENV, SERVICE } from '../platform/tokens';
-import { CLICK_CAPTURE } from './captured-click';
+import { CLICK_CAPTURE, PACKED_FIELDS } from './captured-click';
+import { spoolDir } from './click-backend';
 import { ClickHandoff } from './click-handoff';
+import { appendSpill, handoffSpillPath } from './handoff-spill';
 import type { ClickStatus, ClickWorkerData, FromClickWorker } from './click-worker-protocol';
 
-/** Clicks per posted batch, and the longest a click waits on the request thread. */
-const HANDOFF = { maxClicks: 256, intervalMs: 5 };
+/**
+ * Clicks per posted batch, the longest a click waits on the request thread, and how many it holds
+ * while no worker is attached before spilling them to disk (~13 values, a few hundred bytes each).
+ */
+const HANDOFF = { maxClicks: 256, intervalMs: 5, maxDetached: 20_000 };
 /** Wait before a crashed click worker is replaced. */
 const RESTART_DELAY_MS = 1000;
 
@@ -53,7 +58,7 @@ export function clickWorkerScript(): string {
 export class ClickPipeline implements OnModuleInit, OnApplicationShutdown {
   static readonly STATUS_INTERVAL_MS = 250;
   private readonly logger = new Logger('ClickPipeline');
-  readonly handoff = new ClickHandoff(HANDOFF);
+  readonly handoff: ClickHandoff;
   private worker: Worker | undefined;
   private latest: ClickStatus = EMPTY_STATUS;
   private workerFailure: string | null = null;
@@ -63,7 +68,17 @@ export class ClickPipeline implements OnModuleInit, OnApplicationShutdown {
   private readonly waiting = new Map<number, (status: ClickStatus) => void>();
   private drained: ((result: { left: number; emptied: boolean; status: ClickStatus }) => void) | undefined;
 
-  constructor(@Inject(REDIRECT_ENV) private readonly env: RedirectEnv) {}
+  constructor(@Inject(REDIRECT_ENV) private readonly env: RedirectEnv) {
+    const dir = spoolDir(env);
+    this.handoff = new ClickHandoff({
+      ...HANDOFF,
+      spill: (packed) => {
+        mkdirSync(dir, { recursive: true });
+        appendSpill(handoffSpillPath(dir), packed);
+        this.logger.warn(`no click worker attached: spilled ${packed.length / PACKED_FIELDS} clicks to ${handoffSpillPath(dir)}`);
+      },
+    });
+  }
 
   /** The click worker thread, while one runs. */
   get workerThread(): Worker | undefined {

@@ -39,8 +39,14 @@ export class KafkaClickPublisher implements ClickTransport {
     private readonly topic: string,
   ) {}
 
+  private connecting: Promise<void> | undefined;
+
+  /** One connection attempt at a time: the worker's background connect and a produce may both ask. */
   connect(): Promise<void> {
-    return this.producer.connect();
+    this.connecting ??= this.producer.connect().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
   }
 
   close(): Promise<void> {
@@ -53,7 +59,7 @@ export class KafkaClickPublisher implements ClickTransport {
 
   private async send(records: BatchedClickRecord[]): Promise<void> {
     // A producer that lost its connection is reconnected here rather than failing every later batch.
-    if (!this.producer.isConnected) await this.producer.connect();
+    if (!this.producer.isConnected) await this.connect();
     await this.producer.send(this.topic, records);
   }
 }

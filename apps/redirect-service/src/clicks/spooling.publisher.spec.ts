@@ -128,4 +128,48 @@ describe('SpoolingPublisher with a file spool', () => {
     expect(kafka.delivered).toEqual(many.map((c) => c.envelope.aggregateId));
     expect(second.spool.isEmpty).toBe(true);
   });
+
+  it('survives the spool failing under it during a replay (e.g. a full disk) and replays once it works again', async () => {
+    const { spool, publisher } = await make();
+    kafka.down = true;
+    await publisher.publish([click(1), click(2)]);
+    const read = spool.read.bind(spool);
+    let failures = 0;
+    spool.read = (max: number) => {
+      if (failures < 2) {
+        failures++;
+        return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+      }
+      return read(max);
+    };
+    // In the click worker an unhandled rejection would end the thread.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    kafka.down = false;
+    try {
+      for (let i = 0; i < 100 && kafka.delivered.length < 2; i++) await sleep(10);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expect(failures).toBe(2);
+    expect(kafka.delivered).toEqual(['c1', 'c2']);
+    expect(spool.isEmpty).toBe(true);
+  });
+
+  it('writes the replay offset durably: a reopened spool resumes after the committed chunk', async () => {
+    const first = await make();
+    kafka.down = true;
+    await first.publisher.publish([click(1), click(2), click(3)]);
+    first.publisher.stop();
+    const chunk = await first.spool.read(2);
+    await first.spool.commit(chunk.end);
+    await first.spool.close();
+    expect(Number(await readFile(join(dir, 'clicks.offset'), 'utf8'))).toBe(chunk.end);
+    const reopened = new ClickSpool(dir);
+    await reopened.open();
+    expect((await reopened.read(10)).clicks.map((c) => c.envelope.aggregateId)).toEqual(['c3']);
+    await reopened.close();
+  });
 });

@@ -128,6 +128,12 @@ export class SpoolingPublisher implements ClickPublisher {
         .then((ok) => {
           failed = !ok;
         })
+        // The spool's own I/O failed (e.g. ENOSPC): try again later, never crash the worker.
+        .catch((e: Error) => {
+          failed = true;
+          this.lastFailure = `click spool: ${e.message}`;
+          this.options.logger?.error(`click replay failed on the spool itself: ${e.message}`);
+        })
         .finally(() => {
           this.replaying = undefined;
           // Clicks spooled while the loop was finishing (or a failed attempt) need another pass.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { parseCampaignSnapshot, parseLinkSnapshot, parseRuleSnapshot, TOPICS } from '@funnel/contracts';
+import type { HealthCheck } from '@funnel/observability';
 import { KAFKA, SERVICE } from '../platform/tokens';
 import { CatchUpTracker, PartitionTarget } from './catch-up';
 import { ApplyResult, LinkTable } from './link-table';
@@ -16,10 +17,20 @@ export interface SnapshotStats {
   invalid: number;
 }
 
+/** Backoff between restarts of a consumer that kafkajs left down after a crash. */
+const RESTART_MIN_MS = 500;
+const RESTART_MAX_MS = 30000;
+
 /**
  * Feeds the link table from the compacted snapshot topics. Every instance must hold every
  * link, so each process joins a consumer group of its own (random id), reads from the
  * beginning and never commits: a restarted process rebuilds its table from the topics.
+ *
+ * kafkajs restarts a consumer by itself after retriable errors only; after any other crash this
+ * class starts a new consumer (backoff doubling from 0.5 s to 30 s) that resumes where the table
+ * stands. From the crash until the consumer has joined again, `failure` says why and /health
+ * reports the link table down: the table is kept and still answers, but it no longer follows
+ * deletions and pauses, so a load balancer should prefer an instance that does.
  */
 @Injectable()
 export class SnapshotConsumer implements OnModuleInit, OnApplicationShutdown {
@@ -30,6 +41,10 @@ export class SnapshotConsumer implements OnModuleInit, OnApplicationShutdown {
   /** Next offset per partition, so a consumer restarted after a crash resumes instead of replaying. */
   private readonly positions = new Map<string, { topic: string; partition: number; offset: bigint }>();
   private startedAt = 0;
+  private stopping = false;
+  private restartDelayMs = RESTART_MIN_MS;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private crashed: string | null = null;
   readonly stats: SnapshotStats = { applied: 0, stale: 0, deleted: 0, invalid: 0 };
 
   constructor(
@@ -42,9 +57,19 @@ export class SnapshotConsumer implements OnModuleInit, OnApplicationShutdown {
     return this.tracker?.describe() ?? 'not started';
   }
 
+  /** Why the table is not following the topics right now (a crashed consumer); null while it is. */
+  get failure(): string | null {
+    return this.crashed;
+  }
+
   async onModuleInit(): Promise<void> {
     this.startedAt = Date.now();
     this.tracker = new CatchUpTracker(await this.fetchEndOffsets());
+    await this.startConsumer();
+    this.checkReady();
+  }
+
+  private async startConsumer(): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
       sessionTimeout: 30000,
@@ -55,10 +80,17 @@ export class SnapshotConsumer implements OnModuleInit, OnApplicationShutdown {
     });
     this.consumer = consumer;
     const { GROUP_JOIN, END_BATCH_PROCESS, CRASH } = consumer.events;
-    consumer.on(GROUP_JOIN, () => this.resumePositions(consumer));
+    consumer.on(GROUP_JOIN, () => {
+      this.crashed = null;
+      this.resumePositions(consumer);
+    });
     // Batches that held only control records or compacted-away offsets reach no handler but still move the position.
     consumer.on(END_BATCH_PROCESS, ({ payload }) => this.advance(payload.topic, payload.partition, payload.lastOffset));
-    consumer.on(CRASH, ({ payload }) => this.logger.error(`snapshot consumer crashed (restart: ${payload.restart}): ${payload.error.message}`));
+    consumer.on(CRASH, ({ payload }) => {
+      this.crashed = `snapshot consumer crashed: ${payload.error.message}`;
+      this.logger.error(`${this.crashed} (kafkajs restarts it: ${payload.restart})`);
+      if (!payload.restart) this.restartLater(consumer);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [...SNAPSHOT_TOPICS], fromBeginning: true });
     await consumer.run({
@@ -67,13 +99,36 @@ export class SnapshotConsumer implements OnModuleInit, OnApplicationShutdown {
         for (const message of batch.messages) this.apply(batch.topic, batch.partition, message);
         const last = batch.messages[batch.messages.length - 1];
         if (last) this.advance(batch.topic, batch.partition, last.offset);
+        // Progress, not a mere rejoin, ends a crash loop's backoff.
+        this.restartDelayMs = RESTART_MIN_MS;
       },
     });
-    this.checkReady();
+  }
+
+  /** Replaces a consumer kafkajs will not restart; tries again with a longer wait until one runs. */
+  private restartLater(crashed: Consumer): void {
+    if (this.stopping) return;
+    const delay = this.restartDelayMs;
+    this.restartDelayMs = Math.min(delay * 2, RESTART_MAX_MS);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      void (async () => {
+        await crashed.disconnect().catch(() => undefined);
+        if (this.stopping) return;
+        await this.startConsumer();
+        this.logger.warn(`snapshot consumer restarted after ${delay} ms`);
+      })().catch((e: Error) => {
+        this.crashed = `snapshot consumer could not restart: ${e.message}`;
+        this.logger.error(`${this.crashed}; trying again`);
+        if (this.consumer) this.restartLater(this.consumer);
+      });
+    }, delay);
   }
 
   /** After the HTTP server has closed: until then, requests still read the table (which stays as it is). */
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
     await this.consumer?.disconnect().catch((e: Error) => this.logger.warn(`snapshot consumer disconnect: ${e.message}`));
   }
 
@@ -154,4 +209,19 @@ export class SnapshotConsumer implements OnModuleInit, OnApplicationShutdown {
       consumer.seek({ topic, partition, offset: offset.toString() });
     }
   }
+}
+
+/**
+ * linkTable: the link, campaign and rule tables have caught up with the snapshot topics as they
+ * were at startup (before that, unknown links answer 503, not 404), and are still following them.
+ */
+export function linkTableHealth(table: LinkTable, snapshots: SnapshotConsumer): HealthCheck {
+  return {
+    name: 'linkTable',
+    check: async () => {
+      if (!table.ready) throw new Error(`loading snapshots: ${snapshots.progress()}`);
+      const failure = snapshots.failure;
+      if (failure) throw new Error(`not following the snapshot topics: ${failure}`);
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { NO_PROXY_TRUST, parseTrustedProxies } from '@funnel/config';
 import { clientAddress, queryParam, shortLinkPath } from './redirect.routes';
 
 describe('shortLinkPath', () => {
@@ -36,10 +37,18 @@ describe('queryParam', () => {
 describe('clientAddress', () => {
   const req = (headers: Record<string, string>, remoteAddress = '10.0.0.1') => ({ headers, socket: { remoteAddress } }) as unknown as IncomingMessage;
 
-  it('is the first X-Forwarded-For address (every proxy is trusted), else the peer', () => {
-    expect(clientAddress(req({ 'x-forwarded-for': '203.0.113.9, 10.1.1.1' }))).toBe('203.0.113.9');
-    expect(clientAddress(req({ 'x-forwarded-for': ' 2001:db8::1 ' }))).toBe('2001:db8::1');
-    expect(clientAddress(req({ 'x-forwarded-for': '' }))).toBe('10.0.0.1');
-    expect(clientAddress(req({}))).toBe('10.0.0.1');
+  it('is the peer when no proxy is trusted, whatever X-Forwarded-For says', () => {
+    expect(clientAddress(req({ 'x-forwarded-for': '203.0.113.9, 10.1.1.1' }), NO_PROXY_TRUST)).toBe('10.0.0.1');
+    expect(clientAddress(req({}, '::ffff:192.0.2.7'), NO_PROXY_TRUST)).toBe('192.0.2.7');
+  });
+
+  it('takes what the trusted hop appended, never the addresses a client wrote at the left', () => {
+    const oneHop = parseTrustedProxies('1');
+    expect(clientAddress(req({ 'x-forwarded-for': '198.51.100.1, 203.0.113.9' }), oneHop)).toBe('203.0.113.9');
+    expect(clientAddress(req({ 'x-forwarded-for': ' 2001:db8::1 ' }), oneHop)).toBe('2001:db8::1');
+    expect(clientAddress(req({ 'x-forwarded-for': '' }), oneHop)).toBe('10.0.0.1');
+    expect(clientAddress(req({}), oneHop)).toBe('10.0.0.1');
+    const cidrs = parseTrustedProxies('10.0.0.0/8');
+    expect(clientAddress(req({ 'x-forwarded-for': '198.51.100.1, 203.0.113.9, 10.9.9.9' }), cidrs)).toBe('203.0.113.9');
   });
 });

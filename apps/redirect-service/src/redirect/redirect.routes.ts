@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { RedirectEnv } from '@funnel/config';
+import { clientAddressOf, parseTrustedProxies, ProxyTrust, type RedirectEnv } from '@funnel/config';
 import { REDIRECT_ENV } from '../platform/tokens';
 import { RedirectLink } from './use-cases/redirect-link';
 import { readVisitorId, visitorCookie } from './visitor-cookie';
@@ -55,17 +55,11 @@ function header(value: string | string[] | undefined): string | undefined {
 }
 
 /**
- * The client's address as the service's `trustProxy` setting defines it (every proxy trusted):
- * the first address of X-Forwarded-For when present, else the peer's.
+ * The client's address under TRUSTED_PROXIES (the same rule as the services' Fastify `request.ip`):
+ * the peer, or what trusted proxies appended to X-Forwarded-For; "" when unknown.
  */
-export function clientAddress(req: IncomingMessage): string | undefined {
-  const forwarded = header(req.headers['x-forwarded-for']);
-  if (forwarded) {
-    const comma = forwarded.indexOf(',');
-    const first = (comma === -1 ? forwarded : forwarded.slice(0, comma)).trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress;
+export function clientAddress(req: IncomingMessage, trust: ProxyTrust): string {
+  return clientAddressOf(req.socket.remoteAddress, header(req.headers['x-forwarded-for']), trust);
 }
 
 /** Whether the visitor reached the edge over https: the last X-Forwarded-Proto entry, else the socket. */
@@ -92,6 +86,7 @@ function json(res: ServerResponse, status: number, body: object, headers: Record
 export class RedirectRoutes implements OnModuleInit {
   private readonly logger = new Logger('RedirectRoutes');
   private readonly countryHeader: string;
+  private readonly proxyTrust: ProxyTrust;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -99,6 +94,7 @@ export class RedirectRoutes implements OnModuleInit {
     @Inject(REDIRECT_ENV) env: RedirectEnv,
   ) {
     this.countryHeader = env.COUNTRY_HEADER.toLowerCase();
+    this.proxyTrust = parseTrustedProxies(env.TRUSTED_PROXIES);
   }
 
   onModuleInit(): void {
@@ -142,7 +138,7 @@ export class RedirectRoutes implements OnModuleInit {
       utmSource: queryParam(query, 'utm_source'),
       countryHeader: header(headers[this.countryHeader]),
       visitorId: readVisitorId(header(headers.cookie)),
-      ip: clientAddress(req),
+      ip: clientAddress(req, this.proxyTrust),
     });
     switch (outcome.kind) {
       case 'not_found':

@@ -9,7 +9,7 @@ export function webhookBody(envelope: Envelope<object>): string {
   return JSON.stringify({ id: envelope.eventId, type: envelope.type, createdAt: envelope.occurredAt, data: envelope.payload });
 }
 
-/** One delivery per enabled subscription of the event's handle that subscribed to its type. */
+/** One delivery per enabled subscription of the event's handle that subscribed to its type before the event occurred. */
 @Injectable()
 export class EnqueueWebhookDeliveries {
   constructor(
@@ -20,7 +20,7 @@ export class EnqueueWebhookDeliveries {
 
   async execute(envelope: Envelope<object>): Promise<number> {
     const created = await this.db.transaction(async (tx) => {
-      const subscribers = await this.webhooks.subscribersFor(tx, envelope.handle, envelope.type);
+      const subscribers = await this.webhooks.subscribersFor(tx, envelope.handle, envelope.type, new Date(envelope.occurredAt));
       const body = webhookBody(envelope);
       return this.webhooks.insertDeliveries(
         tx,
