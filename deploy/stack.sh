@@ -51,7 +51,7 @@ instance_name() { if (($2 == 1)); then printf '%s' "$1"; else printf '%s-%s' "$1
 usage() { echo "usage: $0 up|down|foreground|stop-apps|scale <N>" >&2; exit 2; }
 
 app_main() { printf 'dist/apps/%s/src/main.js' "$1"; }
-# The command that runs an instance (after `--`): its app's main, told the instance's port.
+# Sets env_of (the instance's port variable) and main_of (its app's entry point) for the caller.
 instance_cmd() { env_of=("${PORT_VAR[${APP_OF[$1]}]}=${PORT[$1]}"); main_of="$(app_main "${APP_OF[$1]}")"; }
 app_url() { printf 'http://127.0.0.1:%s' "${PORT[$1]}"; }
 healthy() { [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$(app_url "$1")/health")" == 200 ]]; }
@@ -136,7 +136,7 @@ recorded_instances() {
     for f in "$PID_DIR/$app.pid" "$PID_DIR/$app"-[0-9]*.pid; do
       [[ -e $f ]] || continue
       name="$(basename "$f" .pid)"
-      [[ $name == "$app" || $name =~ ^$app-[0-9]+$ ]] && printf '%s\n' "$name"
+      if [[ $name == "$app" || $name =~ ^$app-[0-9]+$ ]]; then printf '%s\n' "$name"; fi
     done
   done
 }
