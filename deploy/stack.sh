@@ -141,15 +141,21 @@ recorded_instances() {
   done
 }
 
-stop_apps() { # [keep]: stop every recorded instance except instances 1..keep
+# stop_apps [keep]: stops every recorded instance except instances 1..keep, all at once (each
+# gets its own 20 s grace), and returns when they are all gone.
+stop_apps() {
   local keep=${1:-0} name k
+  local -a stopping=()
   while read -r name; do
     [[ -n $name ]] || continue
     k=1 # no app name ends in -<digits>, so a suffix is an instance number
     [[ $name =~ -([0-9]+)$ ]] && k=${BASH_REMATCH[1]}
-    ((k <= keep)) || stop_pidfile "$name"
+    if ((k > keep)); then
+      stop_pidfile "$name" &
+      stopping+=("$!")
+    fi
   done < <(recorded_instances)
-  return 0
+  ((${#stopping[@]} == 0)) || wait "${stopping[@]}" || true
 }
 
 cmd_up() { # (holding the stack lock)
