@@ -108,8 +108,16 @@ describe('two instances of every service (end to end)', () => {
 
   /** Probes that got a 302 per slug: each is a click too (a bot's: no user agent), so they are counted. */
   const probes = new Map<string, number>();
+  let probeNo = 0;
   async function waitServed(edge: string, slug: string): Promise<void> {
-    await waitFor(() => fetch(`${edge}/${handle}/${slug}`, { redirect: 'manual' }).then((r) => r.status), (s) => s === 302, {
+    // An address of its own per probe: the click-rate rule counts per address, and the plain
+    // 127.0.0.1 belongs to whatever test runs next on this edge.
+    const probe = () => {
+      const n = ++probeNo;
+      const headers = { 'x-forwarded-for': `198.19.${(n >> 8) & 255}.${n & 255}` };
+      return fetch(`${edge}/${handle}/${slug}`, { redirect: 'manual', headers }).then((r) => r.status);
+    };
+    await waitFor(probe, (s) => s === 302, {
       timeoutMs: 30000,
       what: `${edge} to serve ${slug}`,
     });
