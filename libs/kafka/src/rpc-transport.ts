@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { KafkaOptions, Transport } from '@nestjs/microservices';
-import { parseBrokers } from './kafka';
+import { parseBrokers, RPC_REQUEST_PARTITIONS } from './kafka';
 
 /**
  * How long the group waits for a silent member (a SIGKILLed instance) before handing its request
@@ -30,7 +30,10 @@ export function rpcTransport(brokers: string, clientId: string, groupId: string)
       producer: { allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 },
       send: { acks: -1 },
       subscribe: { fromBeginning: false },
-      run: { partitionsConsumedConcurrently: 1 },
+      // Requests are independent (no order between them), so an instance works on each of its
+      // request partitions at once: one slow call does not queue the others behind it, and an
+      // instance that takes over a dead one's partitions drains their backlog in parallel.
+      run: { partitionsConsumedConcurrently: RPC_REQUEST_PARTITIONS },
     },
   };
 }
