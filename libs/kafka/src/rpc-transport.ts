@@ -43,8 +43,8 @@ export function rpcTransport(brokers: string, clientId: string, groupId: string)
  * topic it owns and matches replies by correlation id, dropping ids it did not send. So each
  * gateway instance reads the reply topics in a consumer group of its own (`<groupPrefix>-<uuid>`):
  * it owns every reply partition whatever the number of instances, and keeps only its own replies.
- * Nothing is committed: a fresh group starts at the end of the topics, and an uncommitted group
- * disappears from the broker once its instance stops.
+ * Nothing is committed: a fresh group starts at the end of the topics, and the broker drops a group
+ * with no offsets once its instance has stopped.
  */
 export function rpcClientTransport(brokers: string, clientId: string, groupPrefix: string): KafkaOptions {
   const base = rpcTransport(brokers, clientId, `${groupPrefix}-${randomUUID()}`);
