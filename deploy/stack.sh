@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Runs the five Funnel apps locally, on top of deploy/infra.sh.
+# Runs the Funnel apps locally, on top of deploy/infra.sh.
 #   deploy/stack.sh up          deps, infra, build, migrate; start the apps detached; wait for /health
 #   deploy/stack.sh foreground  the same preparation; apps attached, output prefixed; Ctrl-C stops them
 #   deploy/stack.sh down        stop the apps (only those this script started), then the infra
-#   deploy/stack.sh stop-apps   stop the apps only, leave the infra running
-# Logs: $FUNNEL_STATE_DIR/logs/<app>.log (default <repo>/.state).
+#   deploy/stack.sh stop-apps   stop the apps only (every instance), leave the infra running
+#   deploy/stack.sh scale <N>   start what is missing of instances 1..N, stop instances above N
+# FUNNEL_REPLICAS=N (default 1) runs N instances of every app (up, foreground). Instance k listens
+# on its app's port + 100*(k-1): gateway 3000/3100, redirect 3001/3101, campaign 3002/3102,
+# conversion 3003/3103, projector 3004/3104 (3005 dashboard and 3006 MCP server are reserved).
+# Logs: $FUNNEL_STATE_DIR/logs/<instance>.log (default <repo>/.state); instance 1 is named after
+# its app (gateway), instance k>=2 <app>-<k> (gateway-2).
 set -euo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -14,15 +19,40 @@ APPS=(gateway redirect-service campaign-service conversion-service analytics-pro
 export GATEWAY_PORT="${GATEWAY_PORT:-3000}" REDIRECT_PORT="${REDIRECT_PORT:-3001}"
 export CAMPAIGN_PORT="${CAMPAIGN_PORT:-3002}" CONVERSION_PORT="${CONVERSION_PORT:-3003}"
 export PROJECTOR_PORT="${PROJECTOR_PORT:-3004}"
-declare -A PORT=(
-  [gateway]=$GATEWAY_PORT [redirect-service]=$REDIRECT_PORT [campaign-service]=$CAMPAIGN_PORT
-  [conversion-service]=$CONVERSION_PORT [analytics-projector]=$PROJECTOR_PORT
+# Each app reads its own port from this variable (libs/config/src/env.ts).
+declare -A PORT_VAR=(
+  [gateway]=GATEWAY_PORT [redirect-service]=REDIRECT_PORT [campaign-service]=CAMPAIGN_PORT
+  [conversion-service]=CONVERSION_PORT [analytics-projector]=PROJECTOR_PORT
 )
+INSTANCE_PORT_STEP=100
+MAX_REPLICAS=9 # instance 10 would reach the next hundred's ports of another app
+REPLICAS="${FUNNEL_REPLICAS:-1}"
 HEALTH_TIMEOUT=120
 
-usage() { echo "usage: $0 up|down|foreground|stop-apps" >&2; exit 2; }
+# Filled by select_instances: INSTANCES (names, app order then instance order), APP_OF, PORT.
+declare -a INSTANCES=()
+declare -A APP_OF=() PORT=()
+select_instances() { # <replicas>
+  local n=$1 app k name base
+  [[ $n =~ ^[1-9]$ ]] || die "the number of instances must be 1..$MAX_REPLICAS (got '$n')"
+  INSTANCES=()
+  for ((k = 1; k <= n; k++)); do
+    for app in "${APPS[@]}"; do
+      name="$(instance_name "$app" "$k")"
+      base="${!PORT_VAR[$app]}"
+      INSTANCES+=("$name")
+      APP_OF[$name]=$app
+      PORT[$name]=$((base + INSTANCE_PORT_STEP * (k - 1)))
+    done
+  done
+}
+instance_name() { if (($2 == 1)); then printf '%s' "$1"; else printf '%s-%s' "$1" "$2"; fi; }
+
+usage() { echo "usage: $0 up|down|foreground|stop-apps|scale <N>" >&2; exit 2; }
 
 app_main() { printf 'dist/apps/%s/src/main.js' "$1"; }
+# Sets env_of (the instance's port variable) and main_of (its app's entry point) for the caller.
+instance_cmd() { env_of=("${PORT_VAR[${APP_OF[$1]}]}=${PORT[$1]}"); main_of="$(app_main "${APP_OF[$1]}")"; }
 app_url() { printf 'http://127.0.0.1:%s' "${PORT[$1]}"; }
 healthy() { [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$(app_url "$1")/health")" == 200 ]]; }
 
@@ -67,80 +97,110 @@ prepare() {
   done
 }
 
-# Refuses to start an app on a port something else (not ours) already holds.
+# Refuses to start an instance on a port something else (not ours) already holds.
 check_port_free() {
   ! port_open 127.0.0.1 "${PORT[$1]}" ||
     die "$1: port ${PORT[$1]} is already in use by a process this script did not start"
 }
 
-# Waits (one shared deadline) until every app answers /health with 200; on failure shows
-# the failing app's log tail and returns 1 with FAILED_APP set.
+# Waits (one shared deadline) until every given instance answers /health with 200; on failure
+# shows the failing instance's log tail and returns 1 with FAILED_APP set.
 FAILED_APP=""
-wait_all_healthy() {
-  local t0=$1 app left
-  for app in "${APPS[@]}"; do
+wait_all_healthy() { # <t0> <instance...>
+  local t0=$1 name left
+  shift
+  for name in "$@"; do
     left=$((HEALTH_TIMEOUT - ($(now_ms) - t0) / 1000))
     ((left >= 1)) || left=1
-    if ! WAIT_PID="$(cat "$(pid_file "$app")" 2>/dev/null)" \
-      wait_for "$app: waiting for $(app_url "$app")/health" "$left" healthy "$app"; then
-      FAILED_APP=$app
-      (fail_with_log "$app") || true
+    if ! WAIT_PID="$(cat "$(pid_file "$name")" 2>/dev/null)" \
+      wait_for "$name: waiting for $(app_url "$name")/health" "$left" healthy "$name"; then
+      FAILED_APP=$name
+      (fail_with_log "$name") || true
       return 1
     fi
   done
 }
 
 print_urls() {
-  local app
+  local name
   log "apps (logs in $LOG_DIR):"
-  for app in "${APPS[@]}"; do
-    printf '  %-20s %s\n' "$app" "$(app_url "$app")"
+  for name in "${INSTANCES[@]}"; do
+    printf '  %-22s %s\n' "$name" "$(app_url "$name")"
   done
 }
 
-stop_apps() {
-  local app
-  for app in "${APPS[@]}"; do stop_pidfile "$app"; done
+# Every instance of every app that has a pid file, whatever FUNNEL_REPLICAS says now.
+recorded_instances() {
+  local app f name
+  for app in "${APPS[@]}"; do
+    for f in "$PID_DIR/$app.pid" "$PID_DIR/$app"-[0-9]*.pid; do
+      [[ -e $f ]] || continue
+      name="$(basename "$f" .pid)"
+      if [[ $name == "$app" || $name =~ ^$app-[0-9]+$ ]]; then printf '%s\n' "$name"; fi
+    done
+  done
 }
 
-cmd_up() {
-  local app pid t0
-  lock stack
+# stop_apps [keep]: stops every recorded instance except instances 1..keep, all at once (each
+# gets its own 20 s grace), and returns when they are all gone.
+stop_apps() {
+  local keep=${1:-0} name k
+  local -a stopping=()
+  while read -r name; do
+    [[ -n $name ]] || continue
+    k=1 # no app name ends in -<digits>, so a suffix is an instance number
+    [[ $name =~ -([0-9]+)$ ]] && k=${BASH_REMATCH[1]}
+    if ((k > keep)); then
+      stop_pidfile "$name" &
+      stopping+=("$!")
+    fi
+  done < <(recorded_instances)
+  ((${#stopping[@]} == 0)) || wait "${stopping[@]}" || true
+}
+
+cmd_up() { # (holding the stack lock)
+  local name pid t0
   prepare
   local -a to_start=()
-  for app in "${APPS[@]}"; do
-    if pid="$(live_pid "$app")"; then
+  for name in "${INSTANCES[@]}"; do
+    if pid="$(live_pid "$name")"; then
       # Already ours; a fresh build is picked up only after `down` (or stop-apps) + `up`.
-      log "$app: already running (pid $pid)"
+      log "$name: already running (pid $pid)"
     else
-      check_port_free "$app" # all checked before any is started
-      to_start+=("$app")
+      check_port_free "$name" # all checked before any is started
+      to_start+=("$name")
     fi
   done
   t0="$(now_ms)"
-  for app in "${to_start[@]}"; do
-    start_detached "$app" node "$(app_main "$app")"
-    log "$app: started (pid $(<"$(pid_file "$app")")), log $(log_file "$app")"
+  local -a env_of
+  local main_of
+  for name in "${to_start[@]}"; do
+    instance_cmd "$name"
+    start_detached "$name" env "${env_of[@]}" node "$main_of"
+    log "$name: started (pid $(<"$(pid_file "$name")")), log $(log_file "$name")"
   done
-  if ! wait_all_healthy "$t0"; then
+  if ! wait_all_healthy "$t0" "${INSTANCES[@]}"; then
     stop_pidfile "$FAILED_APP" # so the next `up` starts it afresh
     exit 1
   fi
   print_urls
-  log "stack up (apps healthy in $(elapsed_since "$t0")); stop it with: npm run down"
+  log "stack up, ${#INSTANCES[@]} instances (healthy in $(elapsed_since "$t0")); stop it with: npm run down"
 }
 
-# Foreground: each app in its own session (so terminal signals reach only this script, which
+# Foreground: each instance in its own session (so terminal signals reach only this script, which
 # then stops them in order); its output goes to its log file and, prefixed, to the terminal.
 start_attached() {
-  local app=$1 logf prefix
-  logf="$(log_file "$app")"
-  prefix="$(printf '%-19s |' "$app")"
-  printf '\n===== %s starting %s (foreground)\n' "$(date -Is)" "$app" >>"$logf"
+  local name=$1 logf prefix
+  local -a env_of
+  local main_of
+  instance_cmd "$name"
+  logf="$(log_file "$name")"
+  prefix="$(printf '%-21s |' "$name")"
+  printf '\n===== %s starting %s (foreground)\n' "$(date -Is)" "$name" >>"$logf"
   # The output filter ignores INT/TERM so it keeps draining the app's output while it stops.
-  setsid node "$(app_main "$app")" </dev/null 9>&- \
+  setsid env "${env_of[@]}" node "$main_of" </dev/null 9>&- \
     > >(trap '' INT TERM; tee -a "$logf" | sed -u "s/^/$prefix /") 2>&1 &
-  record_pid "$app" "$!"
+  record_pid "$name" "$!"
 }
 
 fg_stop() {
@@ -152,20 +212,20 @@ fg_stop() {
   log "apps stopped; the infrastructure is still running (npm run down stops it)"
 }
 
-cmd_foreground() {
-  local app pid t0
-  lock stack
-  for app in "${APPS[@]}"; do
-    if pid="$(live_pid "$app")"; then
-      die "$app already runs detached (pid $pid); stop the apps first: bash deploy/stack.sh stop-apps"
+cmd_foreground() { # (holding the stack lock)
+  local name pid t0
+  while read -r name; do
+    [[ -n $name ]] || continue
+    if pid="$(live_pid "$name")"; then
+      die "$name already runs detached (pid $pid); stop the apps first: bash deploy/stack.sh stop-apps"
     fi
-  done
+  done < <(recorded_instances)
   prepare
-  for app in "${APPS[@]}"; do check_port_free "$app"; done
+  for name in "${INSTANCES[@]}"; do check_port_free "$name"; done
   trap 'fg_stop; exit 0' INT TERM
   t0="$(now_ms)"
-  for app in "${APPS[@]}"; do start_attached "$app"; done
-  if ! wait_all_healthy "$t0"; then
+  for name in "${INSTANCES[@]}"; do start_attached "$name"; done
+  if ! wait_all_healthy "$t0" "${INSTANCES[@]}"; then
     fg_stop
     exit 1
   fi
@@ -178,12 +238,12 @@ cmd_foreground() {
     sleep 1 &
     wait $! || true # returns early when a trapped signal arrives
     alive=0
-    for app in "${APPS[@]}"; do
-      if pid_alive "$(pid_file "$app")"; then
+    for name in "${INSTANCES[@]}"; do
+      if pid_alive "$(pid_file "$name")"; then
         alive=$((alive + 1))
-      elif [[ -z ${reported[$app]:-} ]]; then
-        reported[$app]=1
-        log "$app exited; see $(log_file "$app")"
+      elif [[ -z ${reported[$name]:-} ]]; then
+        reported[$name]=1
+        log "$name exited; see $(log_file "$name")"
       fi
     done
     if ((alive == 0)); then
@@ -193,18 +253,25 @@ cmd_foreground() {
   done
 }
 
-[[ $# -eq 1 ]] || usage
+case "${1:-}" in
+  up | foreground | down | stop-apps) [[ $# -eq 1 ]] || usage ;;
+  scale) [[ $# -eq 2 ]] || usage; REPLICAS=$2 ;;
+  *) usage ;;
+esac
+select_instances "$REPLICAS"
+lock stack
 case "$1" in
   up) cmd_up ;;
   foreground) cmd_foreground ;;
+  scale)
+    # Stops the instances above N, then `up` for instances 1..N (which also restarts one of
+    # them that died or was killed).
+    stop_apps "$REPLICAS"
+    cmd_up
+    ;;
   down)
-    lock stack
     stop_apps
     bash "$ROOT/deploy/infra.sh" down 9>&-
     ;;
-  stop-apps)
-    lock stack
-    stop_apps
-    ;;
-  *) usage ;;
+  stop-apps) stop_apps ;;
 esac

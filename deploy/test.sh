@@ -32,7 +32,7 @@ npx jest -c jest.unit.config.js --json --outputFile="$REPORTS/unit.json" || fail
 step "integration tests"
 npx jest -c jest.int.config.js --runInBand --json --outputFile="$REPORTS/int.json" || failed_steps+=(integration)
 
-step "end-to-end tests (stack started as by npm run up)"
+step "end-to-end tests (stack started as by npm run up; the scale-out test adds a second instance of each app)"
 stack_was_up=0
 curl -fsS -o /dev/null "http://127.0.0.1:${GATEWAY_PORT:-3000}/health" 2>/dev/null && stack_was_up=1
 if FUNNEL_PREPARED=1 bash deploy/stack.sh up; then

@@ -8,8 +8,8 @@ import { createKafka, ensureTopics } from '@funnel/kafka';
 
 async function main(): Promise<void> {
   const env = loadConfig(ClickHouseEnv);
-  const created = await ensureTopics(createKafka(env.KAFKA_BROKERS, 'funnel-migrate'));
-  console.error(`[funnel] migrate: kafka topics ready (${created.length} created)`);
+  const changed = await ensureTopics(createKafka(env.KAFKA_BROKERS, 'funnel-migrate'));
+  console.error(`[funnel] migrate: kafka topics ready (${changed.length} created or given more partitions)`);
   const clickhouse = createClickHouse(env);
   try {
     await runClickHouseMigrations(clickhouse, {

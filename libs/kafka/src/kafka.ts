@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Admin, Kafka, logLevel, Partitioners } from 'kafkajs';
 import { RPC_TOPICS, TOPIC_SPECS, TopicSpec } from '@funnel/contracts';
 
 export function parseBrokers(brokers: string): string[] {
@@ -14,20 +14,35 @@ export function createKafka(brokers: string, clientId: string): Kafka {
   });
 }
 
+/**
+ * Partitions of each RPC request topic: the instances of a service share one consumer group and
+ * split these, so up to this many instances take requests (a further one stands by). Replies
+ * need no more than one: every gateway instance reads the whole reply topic in a consumer group
+ * of its own and keeps the replies whose correlation id it is waiting for (docs/decisions.md,
+ * "Running several instances").
+ */
+export const RPC_REQUEST_PARTITIONS = 4;
+export const RPC_REPLY_PARTITIONS = 1;
+
 /** Event topics (with their DLQs) and the request-reply topics, created once at deploy or boot. */
 export const ALL_TOPIC_SPECS: readonly TopicSpec[] = [
   ...TOPIC_SPECS,
-  ...RPC_TOPICS.map((topic) => ({ topic, numPartitions: 1 })),
+  ...RPC_TOPICS.map((topic) => ({ topic, numPartitions: topic.endsWith('.reply') ? RPC_REPLY_PARTITIONS : RPC_REQUEST_PARTITIONS })),
 ];
 
-/** Creates any missing topic; existing ones are left as they are. Returns the names created. */
+/**
+ * Creates any missing topic and adds partitions to an existing one that has fewer than its spec
+ * (topics created before their count was raised); a topic is never shrunk and its other settings
+ * are left as they are. Returns the names created or grown.
+ */
 export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[] = ALL_TOPIC_SPECS): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.topic));
-    if (missing.length === 0) return [];
+    const grown = await growPartitions(admin, specs.filter((s) => existing.has(s.topic) && !isCompacted(s)));
+    if (missing.length === 0) return grown;
     await admin.createTopics({
       waitForLeaders: true,
       topics: missing.map((s) => ({
@@ -40,10 +55,39 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[] = A
     // A fresh broker may still answer "not the leader" for a moment after creation; wait until
     // every new topic answers an offsets request, so callers can use it at once.
     for (const { topic } of missing) await untilAnswers(() => admin.fetchTopicOffsets(topic), `offsets of ${topic}`);
-    return missing.map((s) => s.topic);
+    return [...missing.map((s) => s.topic), ...grown];
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Raises the partition count of existing topics to their spec. Not for compacted topics: a key
+ * would then hash to another partition and its older snapshot would outlive the newer one, so
+ * those keep the count they were created with (a change there needs a new topic).
+ */
+async function growPartitions(admin: Admin, specs: readonly TopicSpec[]): Promise<string[]> {
+  const short = await shortOfPartitions(admin, specs);
+  if (short.length === 0) return [];
+  try {
+    await admin.createPartitions({ topicPartitions: short.map((s) => ({ topic: s.topic, count: s.numPartitions })) });
+  } catch (e) {
+    // Two processes booting at once may both grow the same topic: fine if it has its count now.
+    if ((await shortOfPartitions(admin, short)).length > 0) throw e;
+  }
+  for (const { topic } of short) await untilAnswers(() => admin.fetchTopicOffsets(topic), `offsets of ${topic}`);
+  return short.map((s) => s.topic);
+}
+
+function isCompacted(spec: TopicSpec): boolean {
+  return (spec.configEntries ?? []).some((e) => e.name === 'cleanup.policy' && e.value.includes('compact'));
+}
+
+async function shortOfPartitions(admin: Admin, specs: readonly TopicSpec[]): Promise<TopicSpec[]> {
+  if (specs.length === 0) return [];
+  const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
+  const count = new Map(topics.map((t) => [t.name, t.partitions.length]));
+  return specs.filter((s) => (count.get(s.topic) ?? s.numPartitions) < s.numPartitions);
 }
 
 async function untilAnswers(request: () => Promise<unknown>, what: string, timeoutMs = 30000): Promise<void> {

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ClientsModule } from '@nestjs/microservices';
-import { rpcTransport } from '@funnel/kafka';
+import { rpcClientTransport } from '@funnel/kafka';
 import { AuthGuard } from '../auth/jwt-auth.guard';
 import { GATEWAY_ENV, GatewayOptions, RPC_TOPIC_PREFIX } from './gateway.options';
 import { KAFKA_RPC_CLIENT, RpcClient } from './rpc/rpc.client';
@@ -13,7 +13,7 @@ export class CoreModule {
     const { env, rpcGroupId = 'gateway', rpcTopicPrefix = '' } = options;
     return {
       module: CoreModule,
-      imports: [ClientsModule.register([{ name: KAFKA_RPC_CLIENT, ...rpcTransport(env.KAFKA_BROKERS, 'gateway', rpcGroupId) }])],
+      imports: [ClientsModule.register([{ name: KAFKA_RPC_CLIENT, ...rpcClientTransport(env.KAFKA_BROKERS, 'gateway', rpcGroupId) }])],
       providers: [{ provide: GATEWAY_ENV, useValue: env }, { provide: RPC_TOPIC_PREFIX, useValue: rpcTopicPrefix }, RpcClient, AuthGuard],
       exports: [GATEWAY_ENV, RpcClient, AuthGuard],
     };

@@ -6,8 +6,8 @@ export const RPC_TOPIC_PREFIX = Symbol('RPC_TOPIC_PREFIX');
 export interface GatewayOptions {
   env: GatewayEnv;
   /**
-   * Consumer group of the RPC reply consumer (Nest appends "-client"). Every gateway instance in
-   * a group needs its own partition of each reply topic; tests use a group of their own.
+   * Prefix of the RPC reply consumer's group: each instance reads the replies in a group of its
+   * own, `<prefix>-<uuid>` (Nest appends "-client"); see rpcClientTransport.
    */
   rpcGroupId?: string;
   /**

@@ -39,7 +39,10 @@ export class RpcClient implements OnModuleInit {
     await this.waitForReplyPartitions();
   }
 
-  /** True once this instance owns a partition of every reply topic (replies are routed to it by partition). */
+  /**
+   * True once the reply consumer owns the reply topics. Each instance reads them in a consumer
+   * group of its own (rpcClientTransport), so this holds with any number of gateway instances.
+   */
   hasReplyPartitions(): boolean {
     const assigned = this.client.getConsumerAssignments();
     return this.replyTopics.every((topic) => assigned[topic] !== undefined);
@@ -55,7 +58,7 @@ export class RpcClient implements OnModuleInit {
       if (Date.now() > deadline) {
         throw new Error(
           `no partition of the RPC reply topics was assigned within ${ASSIGNMENT_WAIT_MS} ms; ` +
-            'each gateway instance in a consumer group needs one partition of every reply topic',
+            'is the broker reachable and are the RPC topics created (npm run migrate)?',
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
