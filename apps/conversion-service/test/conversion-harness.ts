@@ -7,22 +7,15 @@ import { Consumer, Kafka } from 'kafkajs';
 import { ConversionEnv, loadConfig } from '@funnel/config';
 import { Envelope, RpcReply, RpcRequest, TOPICS } from '@funnel/contracts';
 import { createKafka, ensureTopics } from '@funnel/kafka';
-import { createThrowawayDatabase, prismaMigrateDeploy, ThrowawayDatabase } from '@funnel/persistence';
-import { getInfra, uniqueId } from '@funnel/testing';
+import { ThrowawayDatabase } from '@funnel/persistence';
+import { createMigratedDatabase, getInfra, uniqueId } from '@funnel/testing';
 import { AppModule } from '../src/app.module';
 
 const APP_DIR = join(__dirname, '..');
 
 /** A throwaway database with this service's migrations applied the way deploys apply them. */
-export async function createTestDatabase(serverUrl: string): Promise<ThrowawayDatabase> {
-  const database = await createThrowawayDatabase(serverUrl, 'funnel_conversion_it');
-  try {
-    await prismaMigrateDeploy(APP_DIR, 'CONVERSION_DATABASE_URL', database.url);
-  } catch (e) {
-    await database.drop();
-    throw e;
-  }
-  return database;
+export function createTestDatabase(serverUrl: string): Promise<ThrowawayDatabase> {
+  return createMigratedDatabase(APP_DIR, 'CONVERSION_DATABASE_URL', serverUrl, 'funnel_conversion_it');
 }
 
 /**

@@ -42,8 +42,9 @@ export class ClickBackend {
     env: RedirectEnv,
     private readonly logger: Logger,
     transport?: ClickTransport,
+    clicksTopic: string = TOPICS.clicks,
   ) {
-    this.transport = transport ?? new KafkaClickPublisher(new EventProducer(kafka), env.CLICKS_TOPIC || TOPICS.clicks);
+    this.transport = transport ?? new KafkaClickPublisher(new EventProducer(kafka), clicksTopic);
     this.spool = new ClickSpool(spoolDir(env));
     this.publisher = new SpoolingPublisher(this.transport, this.spool, {
       produceTimeoutMs: env.CLICK_PRODUCE_TIMEOUT_MS,
