@@ -30,6 +30,7 @@ export class SnapshotConsumer implements OnModuleInit, OnApplicationShutdown {
   /** Next offset per partition, so a consumer restarted after a crash resumes instead of replaying. */
   private readonly positions = new Map<string, { topic: string; partition: number; offset: bigint }>();
   private startedAt = 0;
+  private stopping = false;
   readonly stats: SnapshotStats = { applied: 0, stale: 0, deleted: 0, invalid: 0 };
 
   constructor(
@@ -52,6 +53,9 @@ export class SnapshotConsumer implements OnModuleInit, OnApplicationShutdown {
       allowAutoTopicCreation: false,
       // Short long-polls: an idle fetch would otherwise hold shutdown for up to 5 s.
       maxWaitTimeInMs: 500,
+      // kafkajs restarts a crashed consumer on a timer; a crash handled while disconnect runs would
+      // otherwise restart it after the disconnect, reconnecting forever to a broker that is gone.
+      retry: { retries: 5, restartOnFailure: async () => !this.stopping },
     });
     this.consumer = consumer;
     const { GROUP_JOIN, END_BATCH_PROCESS, CRASH } = consumer.events;
@@ -74,6 +78,7 @@ export class SnapshotConsumer implements OnModuleInit, OnApplicationShutdown {
 
   /** After the HTTP server has closed: until then, requests still read the table (which stays as it is). */
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     await this.consumer?.disconnect().catch((e: Error) => this.logger.warn(`snapshot consumer disconnect: ${e.message}`));
   }
 
