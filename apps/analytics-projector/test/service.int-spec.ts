@@ -8,17 +8,15 @@ import { loadConfig, ProjectorEnv } from '@funnel/config';
 import { FunnelResult, RPC, RpcReply, RpcRequest, TOPICS } from '@funnel/contracts';
 import { createKafka, rpcTransport } from '@funnel/kafka';
 import { bootstrapService } from '@funnel/observability';
-import { ensurePrefixedRpcTopics, getInfra, PrefixedServerKafka, uniqueId, waitFor } from '@funnel/testing';
+import { deletePrefixedRpcTopics, ensurePrefixedRpcTopics, getInfra, PrefixedServerKafka, rpcTopicPrefix, uniqueId, waitFor } from '@funnel/testing';
 import { AppModule } from '../src/app.module';
 
 /**
  * The service booted the way main.ts boots it (HTTP + Kafka RPC server), with a consumer group,
- * database and RPC topics (prefixed) of its own: it must not answer a running stack's gateway, or
- * another test's, from its empty database. The prefix is fixed, so two runs of this file at once
- * share the topics; the RPC cases only assert answers any instance gives alike (validation, a
- * handle without data).
+ * database and RPC topics (prefixed, deleted at the end) of its own: it must not answer a running
+ * stack's gateway, or another test's, from its empty database.
  */
-const RPC_PREFIX = 'funnel-test.projector-service.';
+const RPC_PREFIX = rpcTopicPrefix('projector-service');
 
 describe('analytics-projector service (HTTP health + Kafka RPC)', () => {
   let app: INestApplication;
@@ -73,6 +71,7 @@ describe('analytics-projector service (HTTP health + Kafka RPC)', () => {
     await admin.connect();
     await admin.deleteGroups([groupId, `${groupId}-server`, `${groupId}-caller-client`]).catch(() => undefined);
     await admin.disconnect();
+    await deletePrefixedRpcTopics(createKafka((await getInfra()).kafkaBrokers, `${groupId}-cleanup`), RPC_PREFIX).catch(() => undefined);
   });
 
   const call = (handle: string, body: Record<string, string>) => {

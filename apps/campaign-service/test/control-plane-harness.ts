@@ -6,7 +6,7 @@ import { GatewayEnv, loadConfig } from '@funnel/config';
 import { rpcTransport } from '@funnel/kafka';
 import { bootstrapService, jsonLogger } from '@funnel/observability';
 import { signDevToken } from '@funnel/auth';
-import { ensurePrefixedRpcTopics, PrefixedServerKafka, uniqueId, waitFor } from '@funnel/testing';
+import { deletePrefixedRpcTopics, ensurePrefixedRpcTopics, PrefixedServerKafka, rpcTopicPrefix, uniqueId, waitFor } from '@funnel/testing';
 // The control plane is two apps talking over Kafka; this harness boots both in one process, on
 // RPC topics of their own, so the test exercises the real gateway and the real campaign-service.
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test harness only: boots the gateway beside this service
@@ -17,8 +17,8 @@ import { AppModule } from '../src/app.module';
 import { createTestBed, TEST_REDIRECT_BASE, TestBed } from './campaign-app';
 
 export const JWT_SECRET = 'control-plane-test-secret-0123456789';
-/** Fixed, so repeated runs reuse the same few topics; consumer groups are per run. */
-export const RPC_PREFIX = 'funnel-test.control-plane.';
+/** RPC topics of this run's own (deleted by close), so runs at the same time never answer each other. */
+const RPC_PREFIX = rpcTopicPrefix('control-plane');
 
 export interface ControlPlane {
   bed: TestBed;
@@ -95,6 +95,7 @@ export async function startControlPlane(prefix: string): Promise<ControlPlane> {
     close: async () => {
       await gateway.close();
       await service.close();
+      await deletePrefixedRpcTopics(bed.kafka, RPC_PREFIX).catch(() => undefined);
       await bed.close();
     },
   };

@@ -19,7 +19,7 @@ import {
 import { signDevToken } from '@funnel/auth';
 import { createKafka, rpcTransport } from '@funnel/kafka';
 import { bootstrapService } from '@funnel/observability';
-import { ensurePrefixedRpcTopics, getInfra, PrefixedServerKafka, uniqueId, waitFor } from '@funnel/testing';
+import { deletePrefixedRpcTopics, ensurePrefixedRpcTopics, getInfra, PrefixedServerKafka, rpcTopicPrefix, uniqueId, waitFor } from '@funnel/testing';
 import { AppModule } from '../src/app.module';
 import { configureHttp } from '../src/http/http-setup';
 
@@ -37,12 +37,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const received: Array<RpcRequest<Record<string, unknown>>> = [];
 
 /**
- * RPC topics of this test's own (prefixed), so no service of a running stack, nor another test
- * file serving RPC, answers in place of the responder. The prefix is fixed (a few topics, reused by
- * every run), so two runs of this file at once share them: Nest's Kafka server replies to every
- * request it consumes, and this one stays silent on other handles' requests.
+ * RPC topics of this run's own (prefixed, deleted at the end), so no service of a running stack,
+ * nor another test file or run serving RPC, answers in place of the responder. Nest's Kafka server
+ * replies to every request it consumes; this one also stays silent on other handles' requests.
  */
-const RPC_PREFIX = 'funnel-test.gateway.';
+const RPC_PREFIX = rpcTopicPrefix('gateway');
 
 class ThisTestOnlyServer extends PrefixedServerKafka {
   override async handleMessage(payload: EachMessagePayload): Promise<unknown> {
@@ -157,6 +156,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await responder?.close();
   await gateway?.close();
+  await deletePrefixedRpcTopics(createKafka((await getInfra()).kafkaBrokers, uniqueId('gateway-int-admin')), RPC_PREFIX).catch(() => undefined);
 });
 
 describe('gateway over Kafka request-reply', () => {

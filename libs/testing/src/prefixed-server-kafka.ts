@@ -2,6 +2,7 @@ import { MessageHandler, ServerKafka } from '@nestjs/microservices';
 import type { KafkaOptions } from '@nestjs/microservices';
 import type { Kafka } from 'kafkajs';
 import { RPC_TOPICS } from '@funnel/contracts';
+import { uniqueId } from './wait';
 
 /**
  * A Kafka RPC server with every pattern (= request topic) prefixed: an in-process test gives a
@@ -32,4 +33,21 @@ export async function ensurePrefixedRpcTopics(kafka: Kafka, prefix: string): Pro
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Deletes the prefixed RPC topics (after every server and client on them has closed). */
+export async function deletePrefixedRpcTopics(kafka: Kafka, prefix: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (mine.length) await admin.deleteTopics({ topics: mine });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** A prefix of RPC topics for one run of one test file: runs at the same time on one broker never share them. */
+export function rpcTopicPrefix(name: string): string {
+  return `funnel-test.${name}.${uniqueId('r')}.`;
 }
