@@ -3,7 +3,8 @@ const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.base.json');
 module.exports = {
   rootDir: __dirname,
-  testEnvironment: 'node',
+  // Fails a test file that leaves sockets, servers, child processes or timers open (see the file).
+  testEnvironment: '<rootDir>/libs/testing/src/jest/open-handles.environment.ts',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }] },
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   moduleFileExtensions: ['ts', 'js', 'json'],

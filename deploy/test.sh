@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm test: installs what is missing, brings the infrastructure up, builds, migrates, then runs
 # lint, type-check, unit, integration and end-to-end tests. Every tier runs even if an earlier
-# one failed, and the last line is a summary: "funnel: N passed, N failed".
+# one failed, each under a time limit (FUNNEL_{UNIT,INT,E2E}_TIMEOUT_S), and the last line is a
+# summary: "funnel: N passed, N failed".
 set -uo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -10,6 +11,28 @@ export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 REPORTS="$STATE_DIR/test-reports"
 t0=$(date +%s)
 step() { echo; echo "[funnel] test: $* ($(( $(date +%s) - t0 ))s)"; }
+# Runs one Jest tier under a hard limit: a tier that does not end (a leaked handle, a hung test) is
+# killed with everything it started and counted as a failed step, never waited on. `timeout` runs
+# the tier in a process group of its own (so the limit reaches Jest's workers and the brokers or
+# services a test started); Ctrl-C is passed on to that group.
+# jest_tier <name> <seconds> <jest args...>
+jest_tier() {
+  local name=$1 limit=$2 started rc pid
+  shift 2
+  started=$(date +%s)
+  timeout --kill-after=20 "$limit" npx jest "$@" &
+  pid=$!
+  trap 'kill -TERM -- "-$pid" 2>/dev/null; wait "$pid"; exit 130' INT TERM
+  wait "$pid"
+  rc=$?
+  trap - INT TERM
+  if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+    echo "[funnel] test: $name tests did not finish within ${limit}s and were stopped (a test hung or left a handle open)" >&2
+  fi
+  tier_times+=("$name $(( $(date +%s) - started ))s")
+  return "$rc"
+}
+tier_times=()
 
 step "dependencies"
 bash deploy/ensure-deps.sh || exit 1
@@ -28,15 +51,16 @@ npx nx show projects >/dev/null && npx eslint . || failed_steps+=(lint)
 step "type-check"
 npx tsc -p tsconfig.json --noEmit || failed_steps+=(typecheck)
 step "unit tests"
-npx jest -c jest.unit.config.js --json --outputFile="$REPORTS/unit.json" || failed_steps+=(unit)
+jest_tier unit "${FUNNEL_UNIT_TIMEOUT_S:-600}" -c jest.unit.config.js --json --outputFile="$REPORTS/unit.json" || failed_steps+=(unit)
 step "integration tests"
-npx jest -c jest.int.config.js --runInBand --json --outputFile="$REPORTS/int.json" || failed_steps+=(integration)
+# Two files at a time (jest.int.config.js); a file that leaves a handle open fails on its own.
+jest_tier integration "${FUNNEL_INT_TIMEOUT_S:-900}" -c jest.int.config.js --json --outputFile="$REPORTS/int.json" || failed_steps+=(integration)
 
 step "end-to-end tests (stack started as by npm run up; the scale-out test adds a second instance of each app)"
 stack_was_up=0
 curl -fsS -o /dev/null "http://127.0.0.1:${GATEWAY_PORT:-3000}/health" 2>/dev/null && stack_was_up=1
 if FUNNEL_PREPARED=1 bash deploy/stack.sh up; then
-  npx jest -c jest.e2e.config.js --runInBand --json --outputFile="$REPORTS/e2e.json" || failed_steps+=(e2e)
+  jest_tier e2e "${FUNNEL_E2E_TIMEOUT_S:-1200}" -c jest.e2e.config.js --runInBand --json --outputFile="$REPORTS/e2e.json" || failed_steps+=(e2e)
 else
   failed_steps+=(stack-up)
 fi
@@ -55,7 +79,8 @@ for (const f of ["unit", "int", "e2e"]) {
 const steps = process.argv[2] ? process.argv[2].split(" ").length : 0;
 console.log("");
 if (steps) console.log("[funnel] test: failed steps: " + process.argv[2]);
+if (process.argv[4]) console.log("[funnel] test: tiers: " + process.argv[4].split(",").join(", "));
 console.log("[funnel] test: finished in " + process.argv[3] + "s");
 console.log("funnel: " + passed + " passed, " + (failed + steps) + " failed" + (skipped ? ", " + skipped + " skipped" : ""));
-' "$REPORTS" "${failed_steps[*]:-}" "$(( $(date +%s) - t0 ))"
+' "$REPORTS" "${failed_steps[*]:-}" "$(( $(date +%s) - t0 ))" "$(IFS=,; echo "${tier_times[*]:-}")"
 [ ${#failed_steps[@]} -eq 0 ]

@@ -18,6 +18,6 @@ runMain(SERVICE, async () => {
     service: SERVICE,
     module: AnalyticsProjectorModule,
     port: env.PROJECTOR_PORT,
-    ...(env.PROJECTOR_SERVE_RPC ? { rpc: rpcTransport(env.KAFKA_BROKERS, SERVICE, SERVICE) } : {}),
+    rpc: rpcTransport(env.KAFKA_BROKERS, SERVICE, SERVICE),
   });
 });

@@ -14,12 +14,27 @@ import { GetFunnel } from '../src/funnel/use-cases/get-funnel';
 import { expectedAggregate, expectedFunnel, expectedSegments, expectedSeries, generateTraffic } from './traffic';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-const MAIN = resolve(ROOT, 'dist/apps/analytics-projector/src/main.js');
+const BUILT_APP_MODULE = resolve(ROOT, 'dist/apps/analytics-projector/src/app.module.js');
+/**
+ * The built projector booted as main.js boots it (HTTP and health included) but without its RPC
+ * listener: it must not join the RPC group on the shared broker and answer the gateway from this
+ * test's database.
+ */
+const CHILD = `
+const { Module } = require('@nestjs/common');
+const { loadConfig, ProjectorEnv } = require('./dist/libs/config/src/index.js');
+const { bootstrapService } = require('./dist/libs/observability/src/index.js');
+const { AppModule } = require('./dist/apps/analytics-projector/src/app.module.js');
+const env = loadConfig(ProjectorEnv);
+class ProjectorUnderTest {}
+Module({ imports: [AppModule.register({ env, groupId: env.PROJECTOR_GROUP_ID })] })(ProjectorUnderTest);
+bootstrapService({ service: 'analytics-projector', module: ProjectorUnderTest, port: env.PROJECTOR_PORT }).catch((e) => { console.error(e); process.exit(1); });
+`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * The BUILT projector (a separate process, its own database and consumer group, RPC off so it
- * never answers the gateway) is killed with SIGKILL several times while seeded traffic, with
+ * The BUILT projector (a separate process, its own database and consumer group, no RPC listener
+ * so it never answers the gateway) is killed with SIGKILL several times while seeded traffic, with
  * redeliveries, flows into the real topics; after each kill it is started again. Once everything
  * is stored, every row is there once and the figures reconcile exactly.
  */
@@ -33,7 +48,7 @@ describe('analytics-projector killed with SIGKILL mid-traffic', () => {
   const exits: Array<number | string | null> = [];
 
   const start = () => {
-    const proc = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(process.execPath, ['-e', CHILD], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     proc.stderr?.resume();
     proc.on('exit', (code, signal) => exits.push(signal ?? code));
     child = proc;
@@ -47,7 +62,7 @@ describe('analytics-projector killed with SIGKILL mid-traffic', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (bash deploy/build.sh)`);
+    if (!existsSync(BUILT_APP_MODULE)) throw new Error(`${BUILT_APP_MODULE} is missing: build first (bash deploy/build.sh)`);
     const infra = await getInfra();
     const kafka = createKafka(infra.kafkaBrokers, uniqueId('crash-admin-'));
     await ensureTopics(kafka);
@@ -68,7 +83,6 @@ describe('analytics-projector killed with SIGKILL mid-traffic', () => {
       CLICKHOUSE_DATABASE: database,
       PROJECTOR_PORT: String(port),
       PROJECTOR_GROUP_ID: groupId,
-      PROJECTOR_SERVE_RPC: 'false',
       // A killed member leaves the group after 6 s (the broker's minimum) instead of 30.
       PROJECTOR_SESSION_TIMEOUT_MS: '6000',
     };

@@ -104,6 +104,24 @@ describe('analytics-projector (Kafka → ClickHouse)', () => {
   const waitForRows = (table: string, handle: string, n: number) =>
     waitFor(() => countRows(table, handle), (count) => count >= n, { timeoutMs: 60000, what: `${n} ${table} rows of ${handle}` });
 
+  /**
+   * 18.16 makes a raw part visible before the parts its views write for the same insert: wait until
+   * the views the funnel reads show at least this much (an overcount still fails the exact checks).
+   */
+  const waitForViews = (handle: string, clicks: number, conversions: number) =>
+    waitFor(
+      async () => {
+        const reply = await app.get(FunnelController).funnel({ handle, requestId: uniqueId('wait'), actor: { sub: 'u', role: 'CREATOR' }, params: {}, body: {} });
+        return reply.ok ? reply.data.aggregate : undefined;
+      },
+      (a) =>
+        a !== undefined &&
+        a.clicks >= clicks &&
+        a.conversions >= conversions &&
+        (['source', 'country', 'device'] as const).every((d) => (a.breakdown[d] as Array<{ count: number }>).reduce((sum, r) => sum + r.count, 0) >= clicks),
+      { timeoutMs: 30000, what: `the views of ${handle} to show ${clicks} clicks and ${conversions} conversions` },
+    );
+
   it('boots with a migrated schema and healthy dependencies', async () => {
     const checks = app.get<HealthCheck[]>(HEALTH_CHECKS);
     expect(checks.map((c) => c.name).sort()).toEqual(['clickhouse', 'kafka']);
@@ -205,6 +223,7 @@ describe('analytics-projector (Kafka → ClickHouse)', () => {
     for (const c of conversions) await producer.publish(TOPICS.conversions, handle, c);
     await waitForRows(CH_TABLES.clicks, handle, clicks.length);
     await waitForRows(CH_TABLES.conversions, handle, conversions.length);
+    await waitForViews(handle, clicks.length, 4);
 
     const controller = app.get(FunnelController);
     const ask = async (body: Record<string, string>) => {
@@ -267,6 +286,7 @@ describe('analytics-projector (Kafka → ClickHouse)', () => {
     await waitForRows(CH_TABLES.clicks, handle, 4);
     await producer.publish(TOPICS.conversions, handle, conversionEnvelope(handle, ConversionRecordedV1.type, 'spring', 1));
     await waitForRows(CH_TABLES.conversions, handle, 2);
+    await waitForViews(handle, 4, 2);
 
     expect(await countRows(CH_TABLES.clicks, handle)).toBe(4);
     expect(await countRows(CH_TABLES.conversions, handle)).toBe(2);

@@ -8,14 +8,16 @@ import { loadConfig, ProjectorEnv } from '@funnel/config';
 import { FunnelResult, RPC, RpcReply, RpcRequest, TOPICS } from '@funnel/contracts';
 import { createKafka, rpcTransport } from '@funnel/kafka';
 import { bootstrapService } from '@funnel/observability';
-import { getInfra, uniqueId, waitFor } from '@funnel/testing';
+import { deletePrefixedRpcTopics, ensurePrefixedRpcTopics, getInfra, PrefixedServerKafka, rpcTopicPrefix, uniqueId, waitFor } from '@funnel/testing';
 import { AppModule } from '../src/app.module';
 
 /**
- * The service booted the way main.ts boots it (HTTP + Kafka RPC server), with a consumer group and
- * database of its own. The RPC cases only assert answers any projector instance would give alike
- * (validation, a handle without data), so a projector of a running stack answering too is harmless.
+ * The service booted the way main.ts boots it (HTTP + Kafka RPC server), with a consumer group,
+ * database and RPC topics (prefixed, deleted at the end) of its own: it must not answer a running
+ * stack's gateway, or another test's, from its empty database.
  */
+const RPC_PREFIX = rpcTopicPrefix('projector-service');
+
 describe('analytics-projector service (HTTP health + Kafka RPC)', () => {
   let app: INestApplication;
   let client: ClientKafka;
@@ -44,14 +46,16 @@ describe('analytics-projector service (HTTP health + Kafka RPC)', () => {
 
     @Module({ imports: [AppModule.register({ env, groupId })] })
     class ServiceUnderTest {}
-    app = await bootstrapService({ service: 'analytics-projector', module: ServiceUnderTest, port: 0, rpc: rpcTransport(env.KAFKA_BROKERS, groupId, groupId) });
+    await ensurePrefixedRpcTopics(createKafka(infra.kafkaBrokers, `${groupId}-topics`), RPC_PREFIX);
+    const server = new PrefixedServerKafka(RPC_PREFIX, rpcTransport(env.KAFKA_BROKERS, groupId, groupId).options ?? {});
+    app = await bootstrapService({ service: 'analytics-projector', module: ServiceUnderTest, port: 0, rpc: { strategy: server } });
     const address = app.getHttpServer().address() as AddressInfo;
     baseUrl = `http://127.0.0.1:${address.port}`;
 
     client = new ClientKafka(rpcTransport(env.KAFKA_BROKERS, `${groupId}-caller`, `${groupId}-caller`).options ?? {});
-    client.subscribeToResponseOf(RPC.analyticsFunnel);
+    client.subscribeToResponseOf(`${RPC_PREFIX}${RPC.analyticsFunnel}`);
     await client.connect();
-    await waitFor(async () => client.getConsumerAssignments(), (a) => a[`${RPC.analyticsFunnel}.reply`] !== undefined, {
+    await waitFor(async () => client.getConsumerAssignments(), (a) => a[`${RPC_PREFIX}${RPC.analyticsFunnel}.reply`] !== undefined, {
       timeoutMs: 60000,
       what: 'the reply topic to be assigned',
     });
@@ -67,11 +71,12 @@ describe('analytics-projector service (HTTP health + Kafka RPC)', () => {
     await admin.connect();
     await admin.deleteGroups([groupId, `${groupId}-server`, `${groupId}-caller-client`]).catch(() => undefined);
     await admin.disconnect();
+    await deletePrefixedRpcTopics(createKafka((await getInfra()).kafkaBrokers, `${groupId}-cleanup`), RPC_PREFIX).catch(() => undefined);
   });
 
   const call = (handle: string, body: Record<string, string>) => {
     const request: RpcRequest<Record<string, string>> = { handle, requestId: uniqueId('req'), actor: { sub: 'tester', role: 'CREATOR' }, params: {}, body };
-    return firstValueFrom(client.send<RpcReply<FunnelResult>>(RPC.analyticsFunnel, request).pipe(timeout(30000)));
+    return firstValueFrom(client.send<RpcReply<FunnelResult>>(`${RPC_PREFIX}${RPC.analyticsFunnel}`, request).pipe(timeout(30000)));
   };
 
   it('answers GET /health with kafka and clickhouse up', async () => {

@@ -4,8 +4,8 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import { createKafka, ensureTopics } from '@funnel/kafka';
-import { createPrismaAdapter, createThrowawayDatabase, prismaMigrateDeploy, ThrowawayDatabase } from '@funnel/persistence';
-import { getInfra } from '@funnel/testing';
+import { createPrismaAdapter, ThrowawayDatabase } from '@funnel/persistence';
+import { createMigratedDatabase, getInfra } from '@funnel/testing';
 import { jsonLogger } from '@funnel/observability';
 import { AppModule } from '../src/app.module';
 import { PrismaClient } from '../src/generated/prisma/client';
@@ -24,8 +24,7 @@ export interface TestBed {
 
 export async function createTestBed(prefix: string): Promise<TestBed> {
   const infra = await getInfra();
-  const db = await createThrowawayDatabase(infra.campaignDatabaseUrl, prefix);
-  await prismaMigrateDeploy(SERVICE_DIR, 'CAMPAIGN_DATABASE_URL', db.url);
+  const db = await createMigratedDatabase(SERVICE_DIR, 'CAMPAIGN_DATABASE_URL', infra.campaignDatabaseUrl, prefix);
   const kafka = createKafka(infra.kafkaBrokers, `${prefix}-test`);
   await ensureTopics(kafka);
   const prisma = new PrismaClient({ adapter: createPrismaAdapter(db.url, 4) });

@@ -3,11 +3,10 @@ import { INestApplication, INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AddressInfo } from 'node:net';
 import { GatewayEnv, loadConfig } from '@funnel/config';
-import { RPC_TOPICS } from '@funnel/contracts';
 import { rpcTransport } from '@funnel/kafka';
 import { bootstrapService, jsonLogger } from '@funnel/observability';
 import { signDevToken } from '@funnel/auth';
-import { uniqueId, waitFor } from '@funnel/testing';
+import { deletePrefixedRpcTopics, ensurePrefixedRpcTopics, PrefixedServerKafka, rpcTopicPrefix, uniqueId, waitFor } from '@funnel/testing';
 // The control plane is two apps talking over Kafka; this harness boots both in one process, on
 // RPC topics of their own, so the test exercises the real gateway and the real campaign-service.
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test harness only: boots the gateway beside this service
@@ -15,12 +14,11 @@ import { AppModule as GatewayAppModule } from '../../gateway/src/app.module';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test harness only
 import { configureHttp } from '../../gateway/src/platform/http/http-setup';
 import { AppModule } from '../src/app.module';
-import { PrefixedServerKafka } from '../src/rpc/prefixed-server-kafka';
 import { createTestBed, TEST_REDIRECT_BASE, TestBed } from './campaign-app';
 
 export const JWT_SECRET = 'control-plane-test-secret-0123456789';
-/** Fixed, so repeated runs reuse the same few topics; consumer groups are per run. */
-export const RPC_PREFIX = 'funnel-test.control-plane.';
+/** RPC topics of this run's own (deleted by close), so runs at the same time never answer each other. */
+const RPC_PREFIX = rpcTopicPrefix('control-plane');
 
 export interface ControlPlane {
   bed: TestBed;
@@ -60,21 +58,9 @@ export async function call<T = Record<string, unknown>>(
   return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : null) as T };
 }
 
-async function ensurePrefixedTopics(bed: TestBed): Promise<void> {
-  const admin = bed.kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = RPC_TOPICS.map((t) => `${RPC_PREFIX}${t}`).filter((t) => !existing.has(t));
-    if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true });
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 export async function startControlPlane(prefix: string): Promise<ControlPlane> {
   const bed = await createTestBed(prefix);
-  await ensurePrefixedTopics(bed);
+  await ensurePrefixedRpcTopics(bed.kafka, RPC_PREFIX);
   process.env.CAMPAIGN_DATABASE_URL = bed.db.url;
   process.env.KAFKA_BROKERS = bed.brokers;
   process.env.PUBLIC_REDIRECT_BASE_URL = TEST_REDIRECT_BASE;
@@ -109,6 +95,7 @@ export async function startControlPlane(prefix: string): Promise<ControlPlane> {
     close: async () => {
       await gateway.close();
       await service.close();
+      await deletePrefixedRpcTopics(bed.kafka, RPC_PREFIX).catch(() => undefined);
       await bed.close();
     },
   };

@@ -7,53 +7,100 @@ import { Consumer, Kafka } from 'kafkajs';
 import { ConversionEnv, loadConfig } from '@funnel/config';
 import { Envelope, RpcReply, RpcRequest, TOPICS } from '@funnel/contracts';
 import { createKafka, ensureTopics } from '@funnel/kafka';
-import { createThrowawayDatabase, prismaMigrateDeploy, ThrowawayDatabase } from '@funnel/persistence';
-import { getInfra, uniqueId } from '@funnel/testing';
+import { ThrowawayDatabase } from '@funnel/persistence';
+import { createMigratedDatabase, getInfra, uniqueId, waitFor } from '@funnel/testing';
 import { AppModule } from '../src/app.module';
 
 const APP_DIR = join(__dirname, '..');
 
 /** A throwaway database with this service's migrations applied the way deploys apply them. */
-export async function createTestDatabase(serverUrl: string): Promise<ThrowawayDatabase> {
-  const database = await createThrowawayDatabase(serverUrl, 'funnel_conversion_it');
-  try {
-    await prismaMigrateDeploy(APP_DIR, 'CONVERSION_DATABASE_URL', database.url);
-  } catch (e) {
-    await database.drop();
-    throw e;
-  }
-  return database;
+export function createTestDatabase(serverUrl: string): Promise<ThrowawayDatabase> {
+  return createMigratedDatabase(APP_DIR, 'CONVERSION_DATABASE_URL', serverUrl, 'funnel_conversion_it');
 }
 
 /**
  * Commits the current end offsets for a new consumer group, so a test's consumers see exactly
  * what is produced from now on (not the topic's history, nor a running service's share of it).
  */
-export async function startGroupAtEnd(kafka: Kafka, groupId: string, topic: string): Promise<void> {
+export async function startGroupAtEnd(kafka: Kafka, groupId: string, topic: string): Promise<Map<number, bigint>> {
+  const offsets = await endOffsets(kafka, topic);
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    await admin.setOffsets({ groupId, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })) });
+    await admin.setOffsets({ groupId, topic, partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: offset.toString() })) });
+  } finally {
+    await admin.disconnect();
+  }
+  return offsets;
+}
+
+/** The next offset of every partition of a topic (its high watermark). */
+async function endOffsets(kafka: Kafka, topic: string): Promise<Map<number, bigint>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]));
   } finally {
     await admin.disconnect();
   }
 }
 
+export interface CollectedTopic {
+  events: Array<Envelope<Record<string, unknown>>>;
+  /** Resolves once everything on the topic when called has been collected: an event not in `events` then was never published. */
+  caughtUp(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /** Collects envelopes published on a topic from now on. */
-export async function collectTopic(kafka: Kafka, topic: string): Promise<{ events: Array<Envelope<Record<string, unknown>>>; stop(): Promise<void> }> {
+export async function collectTopic(kafka: Kafka, topic: string): Promise<CollectedTopic> {
   const groupId = uniqueId('conv-it-collect-');
-  await startGroupAtEnd(kafka, groupId, topic);
+  const next = await startGroupAtEnd(kafka, groupId, topic);
   const consumer: Consumer = kafka.consumer({ groupId });
   const events: Array<Envelope<Record<string, unknown>>> = [];
   await consumer.connect();
   await consumer.subscribe({ topics: [topic] });
   await consumer.run({
-    eachMessage: async ({ message }) => {
+    eachMessage: async ({ partition, message }) => {
       if (message.value) events.push(JSON.parse(message.value.toString()) as Envelope<Record<string, unknown>>);
+      next.set(partition, BigInt(message.offset) + 1n);
     },
   });
-  return { events, stop: () => consumer.disconnect() };
+  return {
+    events,
+    caughtUp: async () => {
+      const ends = await endOffsets(kafka, topic);
+      await waitFor(
+        async () => [...ends].filter(([partition, end]) => (next.get(partition) ?? 0n) < end).length,
+        (behind) => behind === 0,
+        { intervalMs: 50, what: `the ${topic} collector to catch up` },
+      );
+    },
+    stop: () => consumer.disconnect(),
+  };
+}
+
+/**
+ * Resolves once a consumer group has committed everything on the topic when called: the service
+ * commits a message only after handling it, so it has then handled them all.
+ */
+export async function waitForGroupAtEnd(kafka: Kafka, groupId: string, topic: string): Promise<void> {
+  const ends = await endOffsets(kafka, topic);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await waitFor(
+      async () => {
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        const at = new Map(committed.partitions.map((p) => [p.partition, BigInt(p.offset)]));
+        return [...ends].filter(([partition, end]) => (at.get(partition) ?? -1n) < end).length;
+      },
+      (behind) => behind === 0,
+      { intervalMs: 100, what: `consumer group ${groupId} to handle everything on ${topic}` },
+    );
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** Every consumer group the service derives from its base group id, started at the topics' ends. */
@@ -69,6 +116,8 @@ export async function startServiceGroupsAtEnd(kafka: Kafka, groupId: string): Pr
 export interface TestService {
   app: INestApplicationContext;
   kafka: Kafka;
+  /** The service's base consumer group id (see startServiceGroupsAtEnd for the ones derived from it). */
+  groupId: string;
   databaseUrl: string;
   close(): Promise<void>;
 }
@@ -93,6 +142,7 @@ export async function startService(overrides: Record<string, string> = {}): Prom
   return {
     app,
     kafka,
+    groupId,
     databaseUrl: database.url,
     close: async () => {
       await app.close();

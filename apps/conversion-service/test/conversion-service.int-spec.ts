@@ -17,16 +17,15 @@ import { ConversionsController } from '../src/conversions/conversions.controller
 import { OutboxService } from '../src/platform/outbox/outbox.service';
 import { WebhooksController } from '../src/webhooks/webhooks.controller';
 import { verifyWebhookSignature } from '../src/webhooks/webhook-signature';
-import { clickEvent, collectTopic, replyData, rpcRequest, startReceiver, startService, TestService } from './conversion-harness';
+import { clickEvent, CollectedTopic, waitForGroupAtEnd, collectTopic, replyData, rpcRequest, startReceiver, startService, TestService } from './conversion-harness';
 
 jest.setTimeout(120000);
 
-type Collected = Awaited<ReturnType<typeof collectTopic>>;
 
 describe('conversion-service (real PostgreSQL and Kafka)', () => {
   let service: TestService;
   let producer: EventProducer;
-  let conversions: Collected;
+  let conversions: CollectedTopic;
   let db: Client;
   let controller: ConversionsController;
   let webhooks: WebhooksController;
@@ -62,10 +61,10 @@ describe('conversion-service (real PostgreSQL and Kafka)', () => {
 
   const eventsFor = (conversionId: string) => conversions.events.filter((e) => e.aggregateId === conversionId);
 
-  /** Publishes what is committed, then gives the broker round trip time to show any extra event. */
+  /** Publishes what is committed and collects everything on the topic: an event not seen by then was never emitted. */
   async function settle(): Promise<void> {
     await service.app.get(OutboxService).drain();
-    await new Promise((r) => setTimeout(r, 1500));
+    await conversions.caughtUp();
   }
 
   const sale = (extra: Record<string, unknown> = {}) => ({ eventType: 'purchase', value: 99.99, currency: 'USD', ...extra });
@@ -228,7 +227,8 @@ describe('conversion-service (real PostgreSQL and Kafka)', () => {
       (rows) => rows.length === 1,
       { what: 'campaign snapshot stored' },
     );
-    await settle(); // let the older snapshot be consumed too: it must not win
+    // Let the older snapshot be consumed too: it must not win.
+    await waitForGroupAtEnd(service.kafka, `${service.groupId}-campaigns`, TOPICS.campaignSnapshots);
     expect((await db.query('SELECT event_type, version FROM campaigns WHERE handle = $1', [handle])).rows).toEqual([{ event_type: 'purchase', version: 2 }]);
 
     const body = { value: 99.99, currency: 'USD', metadata: { orderId: '12345', items: 3 } };

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Controller, INestApplication, INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MessagePattern, MicroserviceOptions, Payload, ServerKafka } from '@nestjs/microservices';
+import { MessagePattern, MicroserviceOptions, Payload } from '@nestjs/microservices';
 import type { EachMessagePayload } from 'kafkajs';
 import type { AddressInfo } from 'node:net';
 import { GatewayEnv, loadConfig } from '@funnel/config';
@@ -17,9 +17,9 @@ import {
   RpcRequest,
 } from '@funnel/contracts';
 import { signDevToken } from '@funnel/auth';
-import { rpcTransport } from '@funnel/kafka';
+import { createKafka, rpcTransport } from '@funnel/kafka';
 import { bootstrapService } from '@funnel/observability';
-import { getInfra, uniqueId, waitFor } from '@funnel/testing';
+import { deletePrefixedRpcTopics, ensurePrefixedRpcTopics, getInfra, PrefixedServerKafka, rpcTopicPrefix, uniqueId, waitFor } from '@funnel/testing';
 import { AppModule } from '../src/app.module';
 import { configureHttp } from '../src/platform/http/http-setup';
 
@@ -37,11 +37,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const received: Array<RpcRequest<Record<string, unknown>>> = [];
 
 /**
- * The RPC topics are shared with anything else running on the broker, and Nest's Kafka server
- * replies to every request it consumes. This one stays silent on other handles' requests, so it
- * never answers in place of a real service.
+ * RPC topics of this run's own (prefixed, deleted at the end), so no service of a running stack,
+ * nor another test file or run serving RPC, answers in place of the responder. Nest's Kafka server
+ * replies to every request it consumes; this one also stays silent on other handles' requests.
  */
-class ThisTestOnlyServer extends ServerKafka {
+const RPC_PREFIX = rpcTopicPrefix('gateway');
+
+class ThisTestOnlyServer extends PrefixedServerKafka {
   override async handleMessage(payload: EachMessagePayload): Promise<unknown> {
     let handle: unknown;
     try {
@@ -137,7 +139,8 @@ beforeAll(async () => {
   process.env.LOG_LEVEL ??= 'warn';
   const env = loadConfig(GatewayEnv, { JWT_SECRET: SECRET, KAFKA_BROKERS: infra.kafkaBrokers, RPC_TIMEOUT_MS: String(RPC_TIMEOUT_MS) });
 
-  @Module({ imports: [AppModule.register({ env, rpcGroupId: uniqueId('gateway-int') })] })
+  await ensurePrefixedRpcTopics(createKafka(infra.kafkaBrokers, uniqueId('gateway-int-admin')), RPC_PREFIX);
+  @Module({ imports: [AppModule.register({ env, rpcGroupId: uniqueId('gateway-int'), rpcTopicPrefix: RPC_PREFIX })] })
   class GatewayUnderTest {}
 
   gateway = await bootstrapService({ service: 'gateway', module: GatewayUnderTest, port: 0, configure: configureHttp });
@@ -145,7 +148,7 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${address.port}`;
 
   responder = await NestFactory.createMicroservice<MicroserviceOptions>(FakeOwnerModule, {
-    strategy: new ThisTestOnlyServer(rpcTransport(infra.kafkaBrokers, 'fake-owner', uniqueId('fake-owner')).options ?? {}),
+    strategy: new ThisTestOnlyServer(RPC_PREFIX, rpcTransport(infra.kafkaBrokers, 'fake-owner', uniqueId('fake-owner')).options ?? {}),
     logger: ['error'],
   });
   await responder.listen();
@@ -162,6 +165,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await responder?.close();
   await gateway?.close();
+  await deletePrefixedRpcTopics(createKafka((await getInfra()).kafkaBrokers, uniqueId('gateway-int-admin')), RPC_PREFIX).catch(() => undefined);
 });
 
 describe('gateway over Kafka request-reply', () => {

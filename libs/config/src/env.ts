@@ -81,8 +81,6 @@ export class RedirectEnv extends KafkaEnv {
   /** Local append-only spool for clicks Kafka cannot take right now. Empty = `.state/spool/redirect-<REDIRECT_PORT>`
    *  under the working directory: one spool per instance, never shared by two processes. */
   @IsString() REDIRECT_SPOOL_DIR = '';
-  /** Topic the clicks go to when not the platform's clicks topic (empty): only a benchmark or a test sets it. */
-  @IsString() @Matches(/^[A-Za-z0-9._-]{0,249}$/) CLICKS_TOPIC = '';
   /** More tracked clicks than this from one address within BOT_RATE_WINDOW_MS are flagged as bots (click_rate). */
   @AsNumber() @IsInt() @Min(1) @Max(1000000) BOT_RATE_MAX_CLICKS = 30;
   @AsNumber() @IsInt() @Min(1000) @Max(3600000) BOT_RATE_WINDOW_MS = 60000;
@@ -118,9 +116,6 @@ export class ProjectorEnv extends ClickHouseEnv {
   @port PROJECTOR_PORT = 3004;
   /** Consumer group of the event projection; only a test or a benchmark with a database of its own changes it. */
   @IsString() @Matches(/^[A-Za-z0-9._-]{1,249}$/) PROJECTOR_GROUP_ID = 'analytics-projector';
-  /** Topics projected when not the platform's (empty): only a benchmark or a test sets them. */
-  @IsString() @Matches(/^[A-Za-z0-9._-]{0,249}$/) PROJECTOR_CLICKS_TOPIC = '';
-  @IsString() @Matches(/^[A-Za-z0-9._-]{0,249}$/) PROJECTOR_CONVERSIONS_TOPIC = '';
   /** Partitions projected at the same time (batches of one partition stay in order). */
   @AsNumber() @IsInt() @Min(1) @Max(64) PROJECTOR_PARTITIONS_CONCURRENCY = 6;
   /** Bytes fetched per partition and request: larger fetches make larger batches, hence fewer inserts. */
@@ -130,7 +125,4 @@ export class ProjectorEnv extends ClickHouseEnv {
   @AsNumber() @IsInt() @Min(10) @Max(5000) PROJECTOR_FETCH_MAX_WAIT_MS = 100;
   /** How soon a projector that died is out of its consumer group (its partitions go to the others). */
   @AsNumber() @IsInt() @Min(6000) @Max(300000) PROJECTOR_SESSION_TIMEOUT_MS = 30000;
-  /** Answer the analytics RPCs. Off only for a projector with a database of its own (a test or a benchmark),
-   *  which must not join the RPC group and answer the gateway from that database. */
-  @AsBoolean() @IsBoolean() PROJECTOR_SERVE_RPC = true;
 }

@@ -85,6 +85,9 @@ export class EventConsumer {
       // Kafka wants heartbeats well within the session timeout.
       heartbeatInterval: Math.min(3000, Math.floor((options.sessionTimeout ?? 30000) / 3)),
       allowAutoTopicCreation: false,
+      // kafkajs restarts a crashed consumer on a timer; a crash handled while stop() runs would
+      // otherwise restart it after the disconnect, reconnecting forever.
+      retry: { retries: 5, restartOnFailure: async () => !this.stopping },
       ...(options.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
       ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
       ...(options.minBytes !== undefined ? { minBytes: options.minBytes } : {}),

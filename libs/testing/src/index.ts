@@ -1,3 +1,5 @@
 export * from './infra';
 export * from './wait';
 export * from './events';
+export * from './migrated-database';
+export * from './prefixed-server-kafka';

@@ -12,10 +12,7 @@ import { PLATFORM_TOPICS, ProjectBatch } from './use-cases/project-batch';
       provide: ProjectBatch,
       inject: [RawEventsRepository, PROJECTOR_OPTIONS],
       useFactory: (repository: RawEventsRepository, options: ProjectorOptions) =>
-        new ProjectBatch(repository, undefined, {
-          clicks: options.env.PROJECTOR_CLICKS_TOPIC || PLATFORM_TOPICS.clicks,
-          conversions: options.env.PROJECTOR_CONVERSIONS_TOPIC || PLATFORM_TOPICS.conversions,
-        }),
+        new ProjectBatch(repository, undefined, options.topics ?? PLATFORM_TOPICS),
     },
     AnalyticsEventsConsumer,
   ],

@@ -1,4 +1,5 @@
 import { ProjectorEnv } from '@funnel/config';
+import type { ProjectedTopics } from '../ingest/use-cases/project-batch';
 
 export const SERVICE = 'analytics-projector';
 
@@ -11,6 +12,8 @@ export interface ProjectorOptions {
   groupId: string;
   /** Where the ClickHouse migration files are (default: found by `defaultMigrationsDir()`). */
   migrationsDir?: string;
+  /** The topics projected (default: the platform's); a test or a benchmark may name its own. */
+  topics?: ProjectedTopics;
 }
 
 export const PROJECTOR_OPTIONS = Symbol('PROJECTOR_OPTIONS');

@@ -44,8 +44,9 @@ export class ClickBackend {
     env: RedirectEnv,
     private readonly logger: Logger,
     transport?: ClickTransport,
+    clicksTopic: string = TOPICS.clicks,
   ) {
-    this.transport = transport ?? new KafkaClickPublisher(new EventProducer(kafka), env.CLICKS_TOPIC || TOPICS.clicks);
+    this.transport = transport ?? new KafkaClickPublisher(new EventProducer(kafka), clicksTopic);
     this.spoolDir = spoolDir(env);
     this.spool = new ClickSpool(this.spoolDir);
     this.publisher = new SpoolingPublisher(this.transport, this.spool, {

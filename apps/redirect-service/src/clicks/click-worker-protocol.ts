@@ -20,6 +20,7 @@ export interface ClickWorkerData {
   env: RedirectEnv;
   /** Kafka client id. */
   service: string;
+  clicksTopic: string;
 }
 
 /** Messages from the request thread to the click worker. */

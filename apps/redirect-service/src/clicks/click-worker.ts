@@ -9,11 +9,11 @@ import { jsonLogger } from '@funnel/observability';
 import { ClickBackend } from './click-backend';
 import type { ClickWorkerData, FromClickWorker, ToClickWorker } from './click-worker-protocol';
 
-const { env, service } = workerData as ClickWorkerData;
+const { env, service, clicksTopic } = workerData as ClickWorkerData;
 const port = parentPort;
 if (!port) throw new Error('click-worker runs as a worker thread');
 const logger = jsonLogger(`${service}:clicks`);
-const backend = new ClickBackend(createKafka(env.KAFKA_BROKERS, service), env, logger);
+const backend = new ClickBackend(createKafka(env.KAFKA_BROKERS, service), env, logger, undefined, clicksTopic);
 const reply = (message: FromClickWorker) => port.postMessage(message);
 
 // Messages are handled in arrival order; only a drain awaits, and it is the last one (the request

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import type { RedirectEnv } from '@funnel/config';
-import { REDIRECT_ENV, SERVICE } from '../platform/tokens';
+import { TOPICS } from '@funnel/contracts';
+import { CLICKS_TOPIC, REDIRECT_ENV, SERVICE } from '../platform/tokens';
 import { CLICK_CAPTURE, PACKED_FIELDS } from './captured-click';
 import { spoolDir } from './click-backend';
 import { ClickHandoff } from './click-handoff';
@@ -68,7 +69,10 @@ export class ClickPipeline implements OnModuleInit, OnApplicationShutdown {
   private readonly waiting = new Map<number, (status: ClickStatus) => void>();
   private drained: ((result: { left: number; emptied: boolean; status: ClickStatus }) => void) | undefined;
 
-  constructor(@Inject(REDIRECT_ENV) private readonly env: RedirectEnv) {
+  constructor(
+    @Inject(REDIRECT_ENV) private readonly env: RedirectEnv,
+    @Optional() @Inject(CLICKS_TOPIC) private readonly clicksTopic: string = TOPICS.clicks,
+  ) {
     const dir = spoolDir(env);
     this.handoff = new ClickHandoff({
       ...HANDOFF,
@@ -147,7 +151,7 @@ export class ClickPipeline implements OnModuleInit, OnApplicationShutdown {
   }
 
   private startWorker(): Promise<void> {
-    const data: ClickWorkerData = { env: { ...this.env }, service: SERVICE };
+    const data: ClickWorkerData = { env: { ...this.env }, service: SERVICE, clicksTopic: this.clicksTopic };
     const worker = new Worker(clickWorkerScript(), { workerData: data });
     this.worker = worker;
     return new Promise((ready, fail) => {

@@ -77,6 +77,9 @@ export class SnapshotConsumer implements OnModuleInit, OnApplicationShutdown {
       allowAutoTopicCreation: false,
       // Short long-polls: an idle fetch would otherwise hold shutdown for up to 5 s.
       maxWaitTimeInMs: 500,
+      // kafkajs restarts a crashed consumer on a timer; a crash handled while disconnect runs would
+      // otherwise restart it after the disconnect, reconnecting forever to a broker that is gone.
+      retry: { retries: 5, restartOnFailure: async () => !this.stopping },
     });
     this.consumer = consumer;
     const { GROUP_JOIN, END_BATCH_PROCESS, CRASH } = consumer.events;
