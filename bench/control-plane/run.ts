@@ -185,12 +185,20 @@ function table(title: string, rows: readonly OpStats[]): string[] {
   return lines;
 }
 
-/** Other consumers in the groups the bench's processes join: another stack on the same Kafka. */
+/**
+ * Other members of the consumer groups this bench's processes join (Nest appends "-server" to a
+ * service's RPC group and "-client" to the gateway's reply group), or of any other gateway's
+ * reply group: another stack on the same Kafka.
+ */
 async function otherMembers(): Promise<string[]> {
   const admin = createKafka(BROKERS, `bench-control-plane-${runId}`).admin();
   await admin.connect();
   try {
-    const { groups } = await admin.describeGroups(['gateway-client', 'campaign-service']);
+    const names = (await admin.listGroups()).groups
+      .map((g) => g.groupId)
+      .filter((g) => g === 'campaign-service-server' || (g.startsWith('gateway') && g.endsWith('-client')));
+    if (names.length === 0) return [];
+    const { groups } = await admin.describeGroups(names);
     return groups.filter((g) => g.members.length > 0).map((g) => `${g.groupId} (${g.members.length} member${g.members.length > 1 ? 's' : ''})`);
   } finally {
     await admin.disconnect();

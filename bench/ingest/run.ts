@@ -196,12 +196,12 @@ async function waitHealthy(port: number, timeoutMs = 90000): Promise<void> {
   throw new Error('the projector did not become healthy');
 }
 
-/** Members of the projector's RPC consumer group (the group a projector serving analytics joins). */
+/** Members of the projector's RPC consumer group (Nest appends "-server" to the group a projector serving analytics joins). */
 async function rpcGroupMembers(kafka: Kafka): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const { groups } = await admin.describeGroups(['analytics-projector']);
+    const { groups } = await admin.describeGroups(['analytics-projector-server']);
     return groups.reduce((n, g) => n + g.members.length, 0);
   } finally {
     await admin.disconnect();
