@@ -24,12 +24,12 @@
 // edge, e.g. "--cpu-prof --cpu-prof-dir=prof").
 import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer, Socket } from 'node:net';
+import { connect, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
-import { ROOT } from '../common/processes';
+import { freePort, ROOT, sleep, waitUntil } from '../common/processes';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const BROKERS = process.env.KAFKA_BROKERS || '127.0.0.1:9092';
@@ -41,7 +41,6 @@ const BENCH_TOPIC = 'funnel.bench.clicks';
 const MAIN = join(ROOT, 'dist', 'apps', 'redirect-service', 'src', 'main.js');
 const UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function hasWrk(): boolean {
   try {
@@ -78,31 +77,6 @@ interface Server {
   stopping: boolean;
   others: Server[];
   idleCpuPerSecond: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
-}
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
 }
 
 function startChild(name: string, args: string[], env: Record<string, string>): Server {
