@@ -2,14 +2,20 @@
  * Ingest and analytics benchmark (`npm run bench:ingest`, i.e. `node dist/bench/ingest/run.js`).
  *
  * Everything runs on state of its own: two private topics, a private ClickHouse database and
- * consumer group, and the BUILT projector as a child process pointed at them (RPC off). Measures:
+ * consumer group, and the BUILT projector as a child process pointed at them. Measures:
  *   1. sustained ingest: clicks produced as fast as possible while the projector runs, from the
  *      first produce until every row is queryable (and the projector's own drain rate);
  *   2. freshness: at a moderate background load, the time from producing a click to seeing it
- *      counted in the funnel rollup, p50/p95/max;
- *   3. funnel query latency over >= 10M clicks generated with INSERT ... SELECT FROM
- *      system.numbers (the materialized views fill as for real inserts), next to the same
- *      question asked of the raw table.
+ *      counted in the funnel rollup (campaign_clicks_hourly), p50/p95/max;
+ *   3. analytics query latency over >= 10M clicks generated with INSERT ... SELECT FROM
+ *      system.numbers (the materialized views fill as for real inserts), asked of the projector
+ *      over its Kafka request-reply topics as the gateway asks it (request, the projector's
+ *      parsing and queries, reply), next to the same funnel question asked of the raw table.
+ * For 1 and 2 the projector serves no RPC. For 3 a projector serving the analytics RPCs is started
+ * on the private database: it joins the platform's RPC consumer group (there is no private one),
+ * so part 3 runs only when no other projector is in that group (another stack on the same Kafka),
+ * and every timed answer is checked against the generated counts.
+ * The bench imports libraries only: the projector is driven through its topics, as in production.
  * The database and the topics are dropped at the end.
  *
  * Clicks reach Kafka as the redirect edge sends them: batches of CLICK_BATCH_SIZE (500) clicks,
@@ -21,20 +27,29 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ClientKafka } from '@nestjs/microservices';
 import { CompressionTypes, Kafka, logLevel, Producer } from 'kafkajs';
+import { firstValueFrom, timeout } from 'rxjs';
 import { CH_TABLES, ClickHouse, createClickHouse, identifier, Sql, sql, toNumber } from '@funnel/clickhouse';
-import { ClickRecordedV1, createEnvelope, newEventId } from '@funnel/contracts';
-import { parseBrokers } from '@funnel/kafka';
-import { FunnelRepository } from '../../apps/analytics-projector/src/funnel/funnel.repository';
-import { GetFunnel } from '../../apps/analytics-projector/src/funnel/use-cases/get-funnel';
-import { AnalyticsRepository } from '../../apps/analytics-projector/src/analytics/analytics.repository';
-import { GetBotReasons } from '../../apps/analytics-projector/src/analytics/use-cases/get-bot-reasons';
-import { GetSegments } from '../../apps/analytics-projector/src/analytics/use-cases/get-segments';
-import { GetSeries } from '../../apps/analytics-projector/src/analytics/use-cases/get-series';
-import type { ClickMessage } from '../../apps/redirect-service/src/clicks/click-sink';
-import { clickRecords } from '../../apps/redirect-service/src/clicks/kafka-click.publisher';
+import {
+  BotReasonResult,
+  ClickRecordedV1,
+  createEnvelope,
+  encodeEventBatch,
+  Envelope,
+  FunnelResult,
+  MAX_BATCHED_EVENTS,
+  newEventId,
+  RPC,
+  RpcPattern,
+  RpcReply,
+  RpcRequest,
+  SegmentResult,
+  SeriesResult,
+} from '@funnel/contracts';
+import { parseBrokers, rpcTransport } from '@funnel/kafka';
+import { ROOT } from '../common/processes';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
 const MAIN = resolve(ROOT, 'dist/apps/analytics-projector/src/main.js');
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const CLICKHOUSE_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
@@ -60,6 +75,12 @@ function percentile(values: number[], p: number): number {
 const SOURCES = ['email', 'social', 'direct', 'search'];
 const COUNTRIES = ['US', 'GB', 'DE', 'FR', ''];
 const DEVICES = ['mobile', 'desktop', 'tablet'] as const;
+
+/** A click as the edge queues it: its record key and its envelope. */
+interface ClickMessage {
+  key: string;
+  envelope: Envelope<ClickRecordedV1>;
+}
 
 function clickMessage(campaignId: string, i: number): ClickMessage {
   const clickId = newEventId();
@@ -96,6 +117,31 @@ async function countClicks(clickhouse: ClickHouse, campaignPrefix: string): Prom
   return toNumber(row?.n);
 }
 
+/**
+ * The records the edge produces for a batch of clicks (docs/redirect-service.md): one per key,
+ * each an event batch (encodeEventBatch) of at most MAX_BATCHED_EVENTS envelopes of that key.
+ */
+function clickRecords(batch: readonly ClickMessage[]): { key: string; value: string; headers: Record<string, string> }[] {
+  const byKey = new Map<string, Envelope<ClickRecordedV1>[]>();
+  for (const click of batch) byKey.set(click.key, [...(byKey.get(click.key) ?? []), click.envelope]);
+  const records: { key: string; value: string; headers: Record<string, string> }[] = [];
+  for (const [key, envelopes] of byKey) {
+    for (let i = 0; i < envelopes.length; i += MAX_BATCHED_EVENTS) {
+      const chunk = envelopes.slice(i, i + MAX_BATCHED_EVENTS);
+      records.push({ key, value: encodeEventBatch(chunk), headers: { 'event-type': ClickRecordedV1.type, 'event-count': String(chunk.length) } });
+    }
+  }
+  return records;
+}
+
+/** A campaign's clicks as the funnel reads them: from the hourly rollup its materialized view fills. */
+async function rollupClicks(clickhouse: ClickHouse, campaignId: string): Promise<number> {
+  const [row] = await clickhouse.query<{ n: string }>(
+    sql`SELECT countMerge(clicks) AS n FROM ${identifier(CH_TABLES.campaignClicksHourly)} WHERE handle = ${handle} AND campaign_id = ${campaignId}`,
+  );
+  return toNumber(row?.n);
+}
+
 /** The edge's default batch (CLICK_BATCH_SIZE): what one of its produces carries at full load. */
 const EDGE_BATCH = 500;
 
@@ -116,7 +162,7 @@ async function produceAll(producer: Producer, clicks: readonly ClickMessage[], c
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-function startProjector(port: number): ChildProcess {
+function startProjector(port: number, serveRpc = false): ChildProcess {
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -130,7 +176,7 @@ function startProjector(port: number): ChildProcess {
       PROJECTOR_GROUP_ID: groupId,
       PROJECTOR_CLICKS_TOPIC: clicksTopic,
       PROJECTOR_CONVERSIONS_TOPIC: conversionsTopic,
-      PROJECTOR_SERVE_RPC: 'false',
+      PROJECTOR_SERVE_RPC: String(serveRpc),
     },
   });
   return child;
@@ -148,6 +194,44 @@ async function waitHealthy(port: number, timeoutMs = 90000): Promise<void> {
     await sleep(250);
   }
   throw new Error('the projector did not become healthy');
+}
+
+/** Members of the projector's RPC consumer group (Nest appends "-server" to the group a projector serving analytics joins). */
+async function rpcGroupMembers(kafka: Kafka): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups(['analytics-projector-server']);
+    return groups.reduce((n, g) => n + g.members.length, 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const ANALYTICS_PATTERNS: RpcPattern[] = [RPC.analyticsFunnel, RPC.analyticsGroupBy, RPC.analyticsSeries];
+
+/** A request-reply client like the gateway's, its replies consumed in a group of its own. */
+async function connectRpc(): Promise<ClientKafka> {
+  const client = new ClientKafka(rpcTransport(BROKERS, `bench-ingest-${id}`, `bench-ingest-rpc-${id}`).options ?? {});
+  for (const pattern of ANALYTICS_PATTERNS) client.subscribeToResponseOf(pattern);
+  await client.connect();
+  const deadline = Date.now() + 60000;
+  while (!ANALYTICS_PATTERNS.every((pattern) => client.getConsumerAssignments()[`${pattern}.reply`] !== undefined)) {
+    if (Date.now() > deadline) throw new Error('no partition of the analytics reply topics was assigned to the bench client');
+    await sleep(100);
+  }
+  return client;
+}
+
+/** Sends one analytics request for `handle` and returns the reply's data (an RPC error throws). */
+function rpcAsker(client: ClientKafka, handle: string) {
+  let n = 0;
+  return async <T>(pattern: RpcPattern, body: object): Promise<T> => {
+    const request: RpcRequest<object> = { handle, requestId: `bench-${id}-${n++}`, actor: { sub: 'bench', role: 'ADMIN' }, params: {}, body };
+    const reply = await firstValueFrom(client.send<RpcReply<T>, RpcRequest<object>>(pattern, request).pipe(timeout({ first: 30000 })));
+    if (!reply.ok) throw new Error(`${pattern} answered ${reply.error.status} ${reply.error.error}: ${reply.error.message}`);
+    return reply.data;
+  };
 }
 
 async function timeQuery(run: () => Promise<unknown>, runs: number): Promise<{ p50: number; p95: number }> {
@@ -176,6 +260,7 @@ async function main(): Promise<void> {
   const clickhouse = createClickHouse({ url: CLICKHOUSE_URL, database, requestTimeoutMs: 900000 });
   const port = 39000 + Math.floor(Math.random() * 1000);
   let child: ChildProcess | undefined;
+  let rpc: ClientKafka | undefined;
   const out: string[] = [];
   const report = (line: string) => {
     out.push(line);
@@ -222,15 +307,13 @@ async function main(): Promise<void> {
         await sleep(Math.max(0, 100 - (performance.now() - started)));
       }
     })();
-    const repository = new FunnelRepository(clickhouse);
     const latencies: number[] = [];
     for (let probe = 0; probe < 40; probe++) {
       const campaignId = `probe-${probe}`;
       const sent = performance.now();
       await send(producer, [clickMessage(campaignId, probe)]);
       for (;;) {
-        const [row] = await repository.campaignClicks(handle, campaignId);
-        if (row && row.clicks > 0) break;
+        if ((await rollupClicks(clickhouse, campaignId)) > 0) break;
         if (performance.now() - sent > 30000) throw new Error(`probe ${probe} not visible after 30 s`);
         await sleep(10);
       }
@@ -244,12 +327,12 @@ async function main(): Promise<void> {
         `p95 ${Math.round(percentile(latencies, 95))} ms, max ${Math.round(Math.max(...latencies))} ms (${latencies.length} probes)`,
     );
 
-    // The projector is not needed for the query part.
+    // The next projector serves the analytics RPCs; this one does not.
     child.kill('SIGTERM');
     await new Promise((r) => child?.once('exit', r));
     child = undefined;
 
-    // 3. Funnel queries over BIG generated clicks (20 campaigns, 90 days), rollups vs raw.
+    // 3. Analytics queries over BIG generated clicks (20 campaigns, 90 days), through the projector vs raw.
     const big = `${handle}big`;
     const t1 = performance.now();
     await clickhouse.command(sql`
@@ -275,10 +358,29 @@ async function main(): Promise<void> {
         (SELECT count() FROM ${identifier(CH_TABLES.campaignBreakdownDaily)} WHERE handle = ${big}) AS breakdown`);
     report(`rows for the query handle: raw ${toNumber(sizes.raw)}, campaign_clicks_hourly ${toNumber(sizes.hourly)}, campaign_breakdown_daily ${toNumber(sizes.breakdown)}`);
 
-    const getFunnel = new GetFunnel(repository);
-    const one = await timeQuery(() => getFunnel.execute({ handle: big, campaignId: 'campaign-7' }), QUERY_RUNS);
-    const all = await timeQuery(() => getFunnel.execute({ handle: big }), QUERY_RUNS);
-    const funnel = await getFunnel.execute({ handle: big, campaignId: 'campaign-7' });
+    const others = await rpcGroupMembers(kafka);
+    if (others > 0) {
+      report(
+        `analytics queries: NOT MEASURED: ${others} other projector(s) serve the analytics RPCs on this Kafka (another stack); ` +
+          'a bench projector would share their requests. Run bench:ingest with the stack down for this part.',
+      );
+      return;
+    }
+    child = startProjector(port, true);
+    await waitHealthy(port);
+    rpc = await connectRpc();
+    const ask = rpcAsker(rpc, big);
+    const perCampaign = BIG / 20;
+    const funnelOf = (campaignId?: string) => async () => {
+      const result = await ask<FunnelResult>(RPC.analyticsFunnel, campaignId === undefined ? {} : { campaignId });
+      const row = campaignId === undefined ? result.funnel.find((r) => r.campaignId === 'campaign-7') : result.funnel[0];
+      if (row?.clicks !== perCampaign) throw new Error(`the funnel answered ${row?.clicks} clicks for campaign-7, expected ${perCampaign}`);
+      return result;
+    };
+    report(`projector serving the analytics RPCs on the query handle; each answer below is checked (clicks per campaign = ${perCampaign})`);
+    const one = await timeQuery(funnelOf('campaign-7'), QUERY_RUNS);
+    const all = await timeQuery(funnelOf(), QUERY_RUNS);
+    const funnel = await funnelOf('campaign-7')();
     // The same question of the raw table: totals, bots, last click and the three breakdowns.
     const raw = (scope: Sql) => async () => {
       await Promise.all([
@@ -290,8 +392,8 @@ async function main(): Promise<void> {
     };
     const rawOne = await timeQuery(raw(sql`handle = ${big} AND campaign_id = ${'campaign-7'}`), Math.min(QUERY_RUNS, 20));
     const rawAll = await timeQuery(raw(sql`handle = ${big} AND campaign_id != ''`), Math.min(QUERY_RUNS, 20));
-    report(`funnel of one campaign (${funnel.funnel[0]?.clicks} clicks) from the rollups: p50 ${one.p50.toFixed(1)} ms, p95 ${one.p95.toFixed(1)} ms; from the raw table: p50 ${rawOne.p50.toFixed(1)} ms, p95 ${rawOne.p95.toFixed(1)} ms`);
-    report(`funnel of all 20 campaigns + aggregate (${BIG} clicks) from the rollups: p50 ${all.p50.toFixed(1)} ms, p95 ${all.p95.toFixed(1)} ms; from the raw table: p50 ${rawAll.p50.toFixed(1)} ms, p95 ${rawAll.p95.toFixed(1)} ms`);
+    report(`funnel of one campaign (${funnel.funnel[0]?.clicks} clicks) through the projector's RPC: p50 ${one.p50.toFixed(1)} ms, p95 ${one.p95.toFixed(1)} ms; from the raw table: p50 ${rawOne.p50.toFixed(1)} ms, p95 ${rawOne.p95.toFixed(1)} ms`);
+    report(`funnel of all 20 campaigns + aggregate (${BIG} clicks) through the projector's RPC: p50 ${all.p50.toFixed(1)} ms, p95 ${all.p95.toFixed(1)} ms; from the raw table: p50 ${rawAll.p50.toFixed(1)} ms, p95 ${rawAll.p95.toFixed(1)} ms`);
 
     // The other views over the same clicks, with one conversion per 50 clicks (on known clicks).
     // Each carries its click's variant, as the projector stores conversion.recorded's clickVariantId,
@@ -306,17 +408,37 @@ async function main(): Promise<void> {
         'generated' AS kafka_topic, toUInt32(0) AS kafka_partition, number AS kafka_offset, now() AS inserted_at,
         if(number % 3 = 0, 'variant-a', '') AS click_variant_id, toUInt8(1) AS click_variant_known
       FROM system.numbers WHERE number % 50 = 7 LIMIT ${Math.floor(BIG / 50)}`);
-    const analytics = new AnalyticsRepository(clickhouse);
-    const segments = await timeQuery(() => new GetSegments(analytics).execute(big, 'campaign-7'), QUERY_RUNS);
-    const reasons = await timeQuery(() => new GetBotReasons(analytics).execute(big, 'campaign-7'), QUERY_RUNS);
-    const range = { from: new Date(Date.UTC(2026, 0, 1)), to: new Date(Date.UTC(2026, 2, 31)) };
-    const perDay = await timeQuery(() => new GetSeries(analytics).execute({ handle: big, granularity: 'day', timeZone: 'Europe/Paris', ...range }), QUERY_RUNS);
-    const perMonth = await timeQuery(() => new GetSeries(analytics).execute({ handle: big, campaignId: 'campaign-7', granularity: 'month', timeZone: 'America/New_York', ...range }), QUERY_RUNS);
+    const checked =
+      <T>(what: string, run: () => Promise<T>, valid: (result: T) => boolean) =>
+      async (): Promise<T> => {
+        const result = await run();
+        if (!valid(result)) throw new Error(`unexpected ${what} answer: ${JSON.stringify(result).slice(0, 300)}`);
+        return result;
+      };
+    const sumClicks = (rows: readonly { clicks: number }[]) => rows.reduce((n, r) => n + r.clicks, 0);
+    const segments = await timeQuery(
+      checked('groupBy=segment', () => ask<SegmentResult>(RPC.analyticsGroupBy, { groupBy: 'segment', campaignId: 'campaign-7' }), (r) => sumClicks(r.segments) === perCampaign),
+      QUERY_RUNS,
+    );
+    const reasons = await timeQuery(
+      checked('groupBy=botReason', () => ask<BotReasonResult>(RPC.analyticsGroupBy, { groupBy: 'botReason', campaignId: 'campaign-7' }), (r) => r.botReasons.length > 0 && r.botClicks > 0),
+      QUERY_RUNS,
+    );
+    const range = { from: new Date(Date.UTC(2026, 0, 1)).toISOString(), to: new Date(Date.UTC(2026, 2, 31)).toISOString() };
+    const perDay = await timeQuery(
+      checked('series per day', () => ask<SeriesResult>(RPC.analyticsSeries, { granularity: 'day', timeZone: 'Europe/Paris', ...range }), (r) => r.series.length > 0),
+      QUERY_RUNS,
+    );
+    const perMonth = await timeQuery(
+      checked('series per month', () => ask<SeriesResult>(RPC.analyticsSeries, { granularity: 'month', timeZone: 'America/New_York', campaignId: 'campaign-7', ...range }), (r) => r.series.length > 0),
+      QUERY_RUNS,
+    );
     // Conversions fall on numbers 7 mod 50, i.e. campaigns 7 and 17: half of them are campaign-7's.
     report(`groupBy=segment of one campaign (${BIG / 20} clicks, ${Math.floor(BIG / 100)} conversions, both from their rollups): p50 ${segments.p50.toFixed(1)} ms, p95 ${segments.p95.toFixed(1)} ms`);
     report(`groupBy=botReason of one campaign: p50 ${reasons.p50.toFixed(1)} ms, p95 ${reasons.p95.toFixed(1)} ms`);
     report(`series per day (Europe/Paris, 90 days, all campaigns): p50 ${perDay.p50.toFixed(1)} ms, p95 ${perDay.p95.toFixed(1)} ms; per month (America/New_York, one campaign): p50 ${perMonth.p50.toFixed(1)} ms, p95 ${perMonth.p95.toFixed(1)} ms`);
   } finally {
+    await rpc?.close().catch(() => undefined);
     if (child) {
       child.kill('SIGKILL');
       await new Promise((r) => child?.once('exit', r));

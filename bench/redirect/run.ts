@@ -1,7 +1,6 @@
-'use strict';
-// npm run bench:redirect — throughput and latency of the redirect edge with tracking, next to a
-// bare Fastify 302 handler measured in the same run with the same load, then the edge's p99 at
-// half of its peak rate. Needs a build (dist/) and a reachable Kafka.
+// npm run bench:redirect (builds, then node dist/bench/redirect/run.js) — throughput and latency
+// of the redirect edge with tracking, next to a bare Fastify 302 handler measured in the same run
+// with the same load, then the edge's p99 at half of its peak rate. Needs a reachable Kafka.
 //
 // The load tool is wrk when it is installed (Debian: apt-get install wrk), else autocannon;
 // BENCH_TOOL=wrk|autocannon chooses. On a small machine the tool shares the CPU with the servers,
@@ -23,16 +22,16 @@
 // Env: KAFKA_BROKERS (127.0.0.1:9092), BENCH_SECONDS (10), BENCH_ROUNDS (5), BENCH_CONNECTIONS (50),
 // BENCH_TOOL (wrk if installed, else autocannon), BENCH_EDGE_NODE_ARGS (extra node flags for the
 // edge, e.g. "--cpu-prof --cpu-prof-dir=prof").
-process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
-const { execFile, execFileSync, spawn } = require('node:child_process');
-const { mkdtempSync, rmSync, existsSync } = require('node:fs');
-const { createServer } = require('node:net');
-const { tmpdir } = require('node:os');
-const { join, resolve } = require('node:path');
-const autocannon = require('autocannon');
-const { Kafka, logLevel } = require('kafkajs');
+import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { Kafka, logLevel } from 'kafkajs';
+import { freePort, ROOT, sleep, waitUntil } from '../common/processes';
 
-const ROOT = resolve(__dirname, '..', '..');
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const BROKERS = process.env.KAFKA_BROKERS || '127.0.0.1:9092';
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 50);
@@ -42,65 +41,70 @@ const BENCH_TOPIC = 'funnel.bench.clicks';
 const MAIN = join(ROOT, 'dist', 'apps', 'redirect-service', 'src', 'main.js');
 const UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function hasWrk() {
+function hasWrk(): boolean {
   try {
     execFileSync('wrk', ['--version'], { stdio: 'ignore' });
     return true;
   } catch (e) {
-    return e.code !== 'ENOENT'; // wrk --version exits 1 after printing its version
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT'; // wrk --version exits 1 after printing its version
   }
 }
 
-function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
+/** One measurement, in autocannon's result shape, plus what `measured` adds. */
+interface LoadResult {
+  requests: { total: number };
+  duration: number;
+  latency: { p50: number; p99: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  '3xx'?: number;
+  settleSeconds?: number;
+  serverCpu?: { user: number; system: number; main: number } | null;
 }
 
-async function waitUntil(what, check, timeoutMs = 60000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
+interface LoadOptions {
+  duration?: number;
 }
 
-function startChild(name, args, env) {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+type Load = (url: string, extra: LoadOptions) => Promise<LoadResult>;
+
+/** A server under test: its process, the other servers (stopped while it is measured) and its idle CPU rate. */
+interface Server {
+  name: string;
+  process: ChildProcess;
+  stopping: boolean;
+  others: Server[];
+  idleCpuPerSecond: number;
+}
+
+function startChild(name: string, args: string[], env: Record<string, string>): Server {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const server: Server = { name, process: child, stopping: false, others: [], idleCpuPerSecond: 0 };
   let stderr = '';
-  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   child.on('exit', (code) => {
-    if (code && !child.stopping) console.error(`${name} exited with ${code}:\n${stderr}`);
+    if (code && !server.stopping) console.error(`${name} exited with ${code}:\n${stderr}`);
   });
-  return child;
+  return server;
 }
 
-function stopChild(child) {
-  if (!child || child.exitCode !== null) return Promise.resolve();
-  child.stopping = true;
-  const exited = new Promise((r) => child.once('exit', r));
+function stopChild(server: Server): Promise<void> {
+  const child = server.process;
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  server.stopping = true;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
   child.kill('SIGTERM');
   return exited;
 }
 
 /** Closed-loop peak load with the chosen tool; the result has autocannon's shape. */
-function run(url, extra = {}) {
+function run(url: string, extra: LoadOptions = {}): Promise<LoadResult> {
   return TOOL === 'wrk' ? runWrk(url, extra.duration ?? SECONDS) : runAutocannon(url, extra);
 }
 
-function runAutocannon(url, extra) {
+function runAutocannon(url: string, extra: LoadOptions): Promise<LoadResult> {
   return new Promise((done, fail) => {
     const instance = autocannon(
       { url, connections: CONNECTIONS, duration: SECONDS, headers: { 'user-agent': UA, 'cf-ipcountry': 'US' }, ...extra },
@@ -111,15 +115,15 @@ function runAutocannon(url, extra) {
 }
 
 /** wrk on one thread (the machine's other core is the servers'), its output parsed. */
-function runWrk(url, seconds) {
-  const ms = (v) => (v.endsWith('us') ? parseFloat(v) / 1000 : v.endsWith('ms') ? parseFloat(v) : parseFloat(v) * 1000);
+function runWrk(url: string, seconds: number): Promise<LoadResult> {
+  const ms = (v: string) => (v.endsWith('us') ? parseFloat(v) / 1000 : v.endsWith('ms') ? parseFloat(v) : parseFloat(v) * 1000);
   return new Promise((done, fail) => {
     const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-H', `User-Agent: ${UA}`, '-H', 'CF-IPCountry: US', url];
     execFile('wrk', args, (err, out) => {
       if (err) return fail(err);
       const total = /(\d+) requests in ([\d.]+)(m?s)/.exec(out);
       if (!total) return fail(new Error(`unexpected wrk output:\n${out}`));
-      const percentile = (p) => Number(ms(new RegExp(`\\s${p}%\\s+(\\S+)`).exec(out)[1]).toFixed(1));
+      const percentile = (p: number) => Number(ms(new RegExp(`\\s${p}%\\s+(\\S+)`).exec(out)?.[1] ?? 'NaN').toFixed(1));
       const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
       const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
       done({
@@ -144,26 +148,24 @@ function runWrk(url, seconds) {
  * full peak load for part of every second: that measures the peak again, not half of it. Raw
  * sockets and a prebuilt request keep the client's own cost per request near autocannon's.
  */
-function paced(url, rate, seconds) {
-  const net = require('node:net');
+function paced(url: string, rate: number, seconds: number): Promise<LoadResult> {
   const { hostname, port, pathname, search } = new URL(url);
   const request = Buffer.from(`GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUser-Agent: ${UA}\r\nCF-IPCountry: US\r\n\r\n`);
   const total = Math.round(rate * seconds);
   const latencies = new Float64Array(total);
-  const idle = [];
-  const waiting = [];
+  type PacedSocket = Socket & { scheduled: number; buffered: string };
+  const idle: PacedSocket[] = [];
+  const waiting: number[] = [];
   let answered = 0;
   let errors = 0;
   let sent = 0;
   const start = performance.now();
   return new Promise((done, fail) => {
     const sockets = Array.from({ length: CONNECTIONS }, () => {
-      const socket = net.connect({ host: hostname, port: Number(port), noDelay: true });
-      socket.scheduled = 0;
-      socket.buffered = '';
+      const socket = Object.assign(connect({ host: hostname, port: Number(port), noDelay: true }), { scheduled: 0, buffered: '' });
       socket.on('connect', () => next(socket));
       socket.on('error', fail);
-      socket.on('data', (chunk) => {
+      socket.on('data', (chunk: Buffer) => {
         socket.buffered += chunk.toString('latin1');
         for (;;) {
           const end = socket.buffered.indexOf('\r\n\r\n');
@@ -182,7 +184,7 @@ function paced(url, rate, seconds) {
       return socket;
     });
     /** Gives a free socket the oldest waiting request, or marks it idle. */
-    const next = (socket) => {
+    const next = (socket: PacedSocket) => {
       const scheduled = waiting.shift();
       if (scheduled === undefined) return void idle.push(socket);
       socket.scheduled = scheduled;
@@ -200,7 +202,7 @@ function paced(url, rate, seconds) {
     const finish = () => {
       for (const socket of sockets) socket.destroy();
       const sorted = latencies.sort();
-      const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
       done({
         requests: { total: answered },
         duration: (performance.now() - start) / 1000,
@@ -214,10 +216,10 @@ function paced(url, rate, seconds) {
 }
 
 /** CPU seconds (user, system) a child has used so far, from /proc (Linux); null elsewhere. */
-function cpuSeconds(child) {
+function cpuSeconds(server: Server): { user: number; system: number; main: number } | null {
+  const child = server.process;
   try {
-    const { readFileSync } = require('node:fs');
-    const fields = (stat) => readFileSync(stat, 'utf8').split(') ')[1].split(' ');
+    const fields = (stat: string) => readFileSync(stat, 'utf8').split(') ')[1].split(' ');
     const all = fields(`/proc/${child.pid}/stat`);
     const main = fields(`/proc/${child.pid}/task/${child.pid}/stat`); // the main (request) thread
     // utime, stime in clock ticks (USER_HZ = 100)
@@ -229,7 +231,7 @@ function cpuSeconds(child) {
 
 /** Runs the load (autocannon unless given) and notes how much CPU the server spent on it. */
 /** CPU seconds a child uses per second while nothing is asked of it (timers, consumers' polls). */
-async function idleRate(child) {
+async function idleRate(child: Server): Promise<number> {
   const before = cpuSeconds(child);
   await sleep(2000);
   const after = cpuSeconds(child);
@@ -243,18 +245,18 @@ async function idleRate(child) {
  * is reported as `settleSeconds`, and the next round (often the other server's) starts on a quiet
  * machine.
  */
-async function measured(child, url, extra, load = run) {
+async function measured(child: Server, url: string, extra: LoadOptions, load: Load = run): Promise<LoadResult> {
   // The other server is stopped (SIGSTOP) while this one is measured: its idle timers and polls
   // then take nothing from this round.
-  for (const other of child.others ?? []) other.kill('SIGSTOP');
+  for (const other of child.others) other.process.kill('SIGSTOP');
   try {
     return await measuredAlone(child, url, extra, load);
   } finally {
-    for (const other of child.others ?? []) other.kill('SIGCONT');
+    for (const other of child.others) other.process.kill('SIGCONT');
   }
 }
 
-async function measuredAlone(child, url, extra, load) {
+async function measuredAlone(child: Server, url: string, extra: LoadOptions, load: Load): Promise<LoadResult> {
   const before = cpuSeconds(child);
   const result = await load(url, extra);
   const loadEnded = Date.now();
@@ -272,10 +274,12 @@ async function measuredAlone(child, url, extra, load) {
   return result;
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** One line of figures from one or more autocannon results of the same target. */
-function summary(...results) {
+function summary(...results: LoadResult[]) {
+  const cpu = results.map((r) => r.serverCpu ?? null);
+  const measuredCpu = cpu.every((c) => c !== null) ? (cpu as { user: number; system: number; main: number }[]) : null;
   const requests = results.reduce((n, r) => n + r.requests.total, 0);
   const seconds = results.reduce((n, r) => n + r.duration, 0);
   return {
@@ -283,14 +287,14 @@ function summary(...results) {
     p50: median(results.map((r) => r.latency.p50)),
     p99: median(results.map((r) => r.latency.p99)),
     errors: results.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx - (r['3xx'] ?? 0), 0),
-    cpuMicrosPerRequest: results.every((r) => r.serverCpu !== null) ? (results.reduce((n, r) => n + r.serverCpu.user + r.serverCpu.system, 0) / requests) * 1e6 : null,
-    systemMicrosPerRequest: results.every((r) => r.serverCpu !== null) ? (results.reduce((n, r) => n + r.serverCpu.system, 0) / requests) * 1e6 : null,
-    settleSeconds: median(results.map((r) => r.settleSeconds)),
-    mainMicrosPerRequest: results.every((r) => r.serverCpu !== null) ? (results.reduce((n, r) => n + r.serverCpu.main, 0) / requests) * 1e6 : null,
+    cpuMicrosPerRequest: measuredCpu ? (measuredCpu.reduce((n, c) => n + c.user + c.system, 0) / requests) * 1e6 : null,
+    systemMicrosPerRequest: measuredCpu ? (measuredCpu.reduce((n, c) => n + c.system, 0) / requests) * 1e6 : null,
+    settleSeconds: median(results.map((r) => r.settleSeconds ?? 0)),
+    mainMicrosPerRequest: measuredCpu ? (measuredCpu.reduce((n, c) => n + c.main, 0) / requests) * 1e6 : null,
   };
 }
 
-async function main() {
+async function main(): Promise<void> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npm run build)`);
   const kafka = new Kafka({ clientId: 'bench-redirect', brokers: BROKERS.split(','), logLevel: logLevel.WARN });
   const admin = kafka.admin();
@@ -326,7 +330,7 @@ async function main() {
       res.end();
     }).listen(${httpPort}, '127.0.0.1');`;
   const bareHttp = startChild('bare node:http', ['-e', httpScript], {});
-  const edge = startChild('redirect-service', [...(process.env.BENCH_EDGE_NODE_ARGS || '').split(' ').filter(Boolean), MAIN], {
+  const edge = startChild('redirect-service', [...(process.env.BENCH_EDGE_NODE_ARGS ?? '').split(' ').filter(Boolean), MAIN], {
     REDIRECT_PORT: String(edgePort),
     KAFKA_BROKERS: BROKERS,
     CLICKS_TOPIC: BENCH_TOPIC,
@@ -348,9 +352,9 @@ async function main() {
     bare.others = [edge, bareHttp];
     edge.others = [bare, bareHttp];
     bareHttp.others = [bare, edge];
-    const httpRuns = [];
-    const bareRuns = [];
-    const edgeRuns = [];
+    const httpRuns: LoadResult[] = [];
+    const bareRuns: LoadResult[] = [];
+    const edgeRuns: LoadResult[] = [];
     const roundSeconds = Math.max(1, Math.round(SECONDS / ROUNDS));
     for (let i = 0; i < ROUNDS; i++) {
       bareRuns.push(await measured(bare, `http://127.0.0.1:${barePort}${path}`, { duration: roundSeconds }));
@@ -362,9 +366,9 @@ async function main() {
     const httpResult = summary(...httpRuns);
     const halfRate = Math.floor(edgeResult.rps / 2);
     // Half of peak, interleaved in rounds like the peaks: p50/p99 are the medians of the rounds.
-    const atRate = (url) => paced(url, halfRate, roundSeconds);
-    const halfRuns = [];
-    const bareHalfRuns = [];
+    const atRate = (url: string) => paced(url, halfRate, roundSeconds);
+    const halfRuns: LoadResult[] = [];
+    const bareHalfRuns: LoadResult[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       halfRuns.push(await measured(edge, `http://127.0.0.1:${edgePort}${path}`, {}, atRate));
       // For reference: what the machine itself allows (the bare handler at the same offered rate).
@@ -374,7 +378,7 @@ async function main() {
     const bareHalfResult = summary(...bareHalfRuns);
 
     const ratio = edgeResult.rps / bareResult.rps;
-    const row = (name, r) => `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   non-302/errors ${r.errors}   server CPU ${r.cpuMicrosPerRequest === null ? '?' : `${r.cpuMicrosPerRequest.toFixed(0)} µs/req (kernel ${r.systemMicrosPerRequest.toFixed(0)}, request thread ${r.mainMicrosPerRequest.toFixed(0)})`}   idle again after ${r.settleSeconds.toFixed(2)} s`;
+    const row = (name: string, r: ReturnType<typeof summary>) => `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   non-302/errors ${r.errors}   server CPU ${r.cpuMicrosPerRequest === null ? '?' : `${r.cpuMicrosPerRequest.toFixed(0)} µs/req (kernel ${(r.systemMicrosPerRequest ?? 0).toFixed(0)}, request thread ${(r.mainMicrosPerRequest ?? 0).toFixed(0)})`}   idle again after ${r.settleSeconds.toFixed(2)} s`;
     console.log(`\nredirect bench: ${TOOL}, ${CONNECTIONS} connections, ${SECONDS} s each (peaks interleaved in ${ROUNDS} rounds)\n`);
     console.log(row('bare Fastify 302', bareResult));
     console.log(row('redirect-service with tracking', edgeResult));
@@ -396,7 +400,7 @@ async function main() {
       console.log("      edge's click worker would use, so this ratio measures the client too. Install wrk (apt-get install wrk) to measure the servers.");
     }
   } finally {
-    for (const child of [bare, edge, bareHttp]) child.kill('SIGCONT');
+    for (const child of [bare, edge, bareHttp]) child.process.kill('SIGCONT');
     await Promise.all([stopChild(bare), stopChild(edge), stopChild(bareHttp)]);
     await producer.send({ topic: 'funnel.link-snapshots', messages: [{ key: `${handle}/go`, value: null }] });
     await producer.send({ topic: 'funnel.campaign-snapshots', messages: [{ key: `${handle}/bench-campaign`, value: null }] });
@@ -405,7 +409,7 @@ async function main() {
   }
 }
 
-main().catch((e) => {
+main().catch((e: Error) => {
   console.error(e);
   process.exit(1);
 });
