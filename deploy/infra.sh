@@ -119,6 +119,8 @@ kafka_start() {
     # Someone else's broker (e.g. docker compose): use it, but check it works.
     log "kafka: $HOST:$KAFKA_PORT already answers (not started by this script); using it"
     kafka_ready 30 || die "kafka: the broker on $HOST:$KAFKA_PORT cannot create topics"
+    # The fault tests run private brokers of their own from the same jars.
+    if command -v mvn >/dev/null; then kafka_fetch; else log "kafka: no mvn, broker jars not fetched (fault tests with a private broker will fail)"; fi
     return 0
   fi
   command -v java >/dev/null || die "kafka: java not found (Java 17 runs the broker)"
