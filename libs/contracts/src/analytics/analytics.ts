@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CAMPAIGN_ID_PATTERN } from '../campaigns/campaign';
 import type { FieldError } from '../kernel/field-error';
 
@@ -13,6 +14,10 @@ export type AnalyticsGroupBy = (typeof ANALYTICS_GROUP_BY)[number];
 export const ANALYTICS_GRANULARITIES = ['hour', 'day', 'month'] as const;
 export type AnalyticsGranularity = (typeof ANALYTICS_GRANULARITIES)[number];
 
+/** Breakdowns answer the top N values per dimension plus one `other` row (docs/analytics.md). */
+export const DEFAULT_BREAKDOWN_LIMIT = 20;
+export const MAX_BREAKDOWN_LIMIT = 100;
+
 export class AnalyticsQuery {
   @IsOptional() @IsIn(['true']) funnel?: 'true';
   @IsOptional() @IsIn(ANALYTICS_GROUP_BY) groupBy?: AnalyticsGroupBy;
@@ -21,6 +26,8 @@ export class AnalyticsQuery {
   @IsOptional() @IsString() @MaxLength(40) from?: string;
   @IsOptional() @IsString() @MaxLength(40) to?: string;
   @IsOptional() @IsString() @Matches(CAMPAIGN_ID_PATTERN) campaignId?: string;
+  /** Funnel only: values per breakdown dimension before the `other` row (1-100, default 20). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_BREAKDOWN_LIMIT) breakdownLimit?: number;
 }
 
 /** Longest range per granularity, in days (at most 744 hourly, 731 daily, 120 monthly buckets). */
@@ -33,7 +40,7 @@ const DAY_MS = 86_400_000;
 const MAX_TIME_MS = 4294967295 * 1000;
 
 export type AnalyticsView =
-  | { view: 'funnel'; campaignId?: string }
+  | { view: 'funnel'; campaignId?: string; breakdownLimit?: number }
   | { view: 'groupBy'; groupBy: AnalyticsGroupBy; campaignId: string }
   | { view: 'series'; granularity: AnalyticsGranularity; timeZone: string; from: Date; to: Date; campaignId?: string };
 
@@ -159,7 +166,19 @@ export function resolveAnalyticsQuery(query: AnalyticsQuery, now: Date = new Dat
     const stray = (['timeZone', 'from', 'to'] as const).filter((name) => query[name] !== undefined);
     if (stray.length > 0) return { ok: false, fields: stray.map((name) => field(name, 'unexpected', `${name} applies to time series (granularity) only`)) };
   }
-  if (query.funnel !== undefined) return { ok: true, value: { view: 'funnel', ...(query.campaignId !== undefined ? { campaignId: query.campaignId } : {}) } };
+  if (query.funnel === undefined && query.breakdownLimit !== undefined) {
+    return { ok: false, fields: [field('breakdownLimit', 'unexpected', 'breakdownLimit applies to the funnel (funnel=true) only')] };
+  }
+  if (query.funnel !== undefined) {
+    return {
+      ok: true,
+      value: {
+        view: 'funnel',
+        ...(query.campaignId !== undefined ? { campaignId: query.campaignId } : {}),
+        ...(query.breakdownLimit !== undefined ? { breakdownLimit: query.breakdownLimit } : {}),
+      },
+    };
+  }
   if (query.groupBy !== undefined) {
     if (query.campaignId === undefined) return { ok: false, fields: [field('campaignId', 'required', `campaignId is required with groupBy`)] };
     return { ok: true, value: { view: 'groupBy', groupBy: query.groupBy, campaignId: query.campaignId } };
