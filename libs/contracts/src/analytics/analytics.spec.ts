@@ -66,6 +66,11 @@ describe('parseAnalyticsDate', () => {
 });
 
 describe('resolveAnalyticsQuery', () => {
+  it('passes breakdownLimit to the funnel view only', () => {
+    expect(resolve({ funnel: 'true', breakdownLimit: 5 })).toEqual({ ok: true, value: { view: 'funnel', breakdownLimit: 5 } });
+    expect(fieldsOf({ groupBy: 'segment', campaignId: 'spring', breakdownLimit: 5 })).toEqual([['breakdownLimit', 'unexpected']]);
+  });
+
   it('picks the funnel, groupBy and series views', () => {
     expect(resolve({ funnel: 'true' })).toEqual({ ok: true, value: { view: 'funnel' } });
     expect(resolve({ groupBy: 'segment', campaignId: 'spring' })).toEqual({ ok: true, value: { view: 'groupBy', groupBy: 'segment', campaignId: 'spring' } });
