@@ -2,17 +2,19 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { INestApplicationContext } from '@nestjs/common';
 import { CH_TABLES, identifier, sql, toNumber } from '@funnel/clickhouse';
-import { ClickRecordedV1, createEnvelope, encodeEventBatch, Envelope, FunnelResult, FunnelView, RpcReply, TOPICS } from '@funnel/contracts';
+import { AnalyticsQuery, ClickRecordedV1, createEnvelope, encodeEventBatch, Envelope, FunnelResult, FunnelView, RpcReply, SeriesResult, TOPICS } from '@funnel/contracts';
 import { EventProducer, OutgoingMessage } from '@funnel/kafka';
 import { uniqueId, waitFor } from '@funnel/testing';
+import { AnalyticsController } from '../src/analytics/analytics.controller';
 import { FunnelController } from '../src/funnel/funnel.controller';
 import { createProjectorBed, ProjectorBed } from './projector-harness';
 
 /**
- * A hostile tenant: 10,000 distinct utm_source values in one campaign's funnel (visitor-controlled
+ * Hostile-tenant cases of the analytics projector. 10,000 distinct utm_source values in one campaign's funnel (visitor-controlled
  * values), plus 25 popular sources, one of them literally "other". Through the real topics into a
  * projector of its own and real ClickHouse: every breakdown stays top N + one `other` row, and
- * each list still sums exactly to the clicks sent.
+ * each list still sums exactly to the clicks sent. Time-zone names in any letter case are
+ * canonicalised before ClickHouse (which would refuse `Europe/berlin`), unknown ones are a 400.
  */
 describe('bounded breakdowns (10,000 distinct sources in one funnel)', () => {
   const handle = uniqueId('hostile');
@@ -117,6 +119,22 @@ describe('bounded breakdowns (10,000 distinct sources in one funnel)', () => {
       expect(rows.slice(25, 100).every((r) => r.count === 1 && typeof r.source === 'string' && r.source.startsWith('utm-'))).toBe(true);
       expect(rows[100]).toEqual({ source: null, count: DISTINCT - 75, other: true });
       for (const dim of ['source', 'country', 'device'] as const) expect(sum(view.breakdown[dim])).toBe(total);
+    }
+  });
+
+  it('answers a series in a zone named in the wrong letter case, and refuses an unknown zone with a 400', async () => {
+    const series = (body: AnalyticsQuery): Promise<RpcReply<SeriesResult>> =>
+      app.get(AnalyticsController).series({ handle, requestId: 'hostile', actor: { sub: 'u', role: 'CREATOR' }, params: {}, body });
+    const range = { granularity: 'day' as const, from: '2026-02-09', to: '2026-02-12', campaignId };
+    const proper = await series({ ...range, timeZone: 'Europe/Berlin' });
+    for (const timeZone of ['Europe/berlin', 'EUROPE/BERLIN', 'europe/Berlin']) {
+      const reply = await series({ ...range, timeZone });
+      expect(reply).toEqual(proper);
+      expect(reply.ok && reply.data.timeZone).toBe('Europe/Berlin');
+      expect(reply.ok && reply.data.summary.clicks).toBe(total);
+    }
+    for (const timeZone of ['Europe/Berlinn', 'Mars/Olympus']) {
+      expect(await series({ ...range, timeZone })).toMatchObject({ ok: false, error: { status: 400, fields: [{ field: 'timeZone', code: 'invalid_time_zone' }] } });
     }
   });
 
