@@ -94,6 +94,10 @@ export class CampaignEnv extends KafkaEnv {
   CAMPAIGN_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/funnel_campaign';
   /** Base of the short URLs shown to users, e.g. https://go.example.com */
   @Matches(/^https?:\/\/[^\s]+$/) PUBLIC_REDIRECT_BASE_URL = 'http://127.0.0.1:3001';
+  /** Live links one handle may hold (each one lives in every redirect edge's memory); past it, 409 limit_exceeded. */
+  @AsNumber() @IsInt() @Min(1) @Max(1000000) MAX_LINKS_PER_HANDLE = 10000;
+  /** Live personalization rules one handle may hold (the edge evaluates them on every click); past it, 409 limit_exceeded. */
+  @AsNumber() @IsInt() @Min(1) @Max(10000) MAX_RULES_PER_HANDLE = 100;
 }
 
 export class ConversionEnv extends KafkaEnv {
@@ -110,6 +114,8 @@ export class ConversionEnv extends KafkaEnv {
   @AsNumber() @IsInt() @Min(1) @Max(1000) WEBHOOK_MAX_IN_FLIGHT = 32;
   /** Deliveries of one handle in flight at once in this instance: a slow receiver cannot take every slot. */
   @AsNumber() @IsInt() @Min(1) @Max(1000) WEBHOOK_MAX_IN_FLIGHT_PER_HANDLE = 4;
+  /** Webhook subscriptions one handle may hold (each event fans out to all of them); past it, 409 limit_exceeded. */
+  @AsNumber() @IsInt() @Min(1) @Max(1000) MAX_WEBHOOKS_PER_HANDLE = 20;
 }
 
 export class ProjectorEnv extends ClickHouseEnv {

@@ -17,7 +17,7 @@ export class FunnelController {
     return serveRpc(
       RPCS.analyticsFunnel,
       raw,
-      async ({ handle, body }) => rpcOk(await this.getFunnel.execute({ handle, campaignId: body.campaignId })),
+      async ({ handle, body }) => rpcOk(await this.getFunnel.execute({ handle, campaignId: body.campaignId, breakdownLimit: body.breakdownLimit })),
       { logger: this.logger, onFailure: ANALYTICS_UNAVAILABLE },
     );
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BREAKDOWN_DIMENSIONS, BreakdownDimension, CH_TABLES, ClickHouse, identifier, Sql, sql, toNumber } from '@funnel/clickhouse';
 import { CLICKHOUSE } from '../platform/projector-options';
-import { CampaignClicks, CampaignConversions, DimensionCount, FunnelStore } from './use-cases/get-funnel';
+import { BreakdownRows, CampaignClicks, CampaignConversions, FunnelStore } from './use-cases/get-funnel';
 
 /** Parses a Decimal(38, 4) rendered by toString() into ten-thousandths, exactly. */
 export function decimalToUnits(text: string): bigint {
@@ -49,22 +49,47 @@ export class FunnelRepository implements FunnelStore {
     return rows.map((r) => ({ campaignId: r.campaign_id, conversions: toNumber(r.total), revenueUnits: decimalToUnits(r.revenue) }));
   }
 
-  async campaignBreakdown(handle: string, campaignIds: readonly string[]): Promise<Array<DimensionCount & { campaignId: string }>> {
-    if (campaignIds.length === 0) return [];
-    const rows = await this.clickhouse.query<{ campaign_id: string; dimension: string; value: string; total: string }>(sql`
-      SELECT campaign_id, dimension, value, sum(clicks) AS total
-      FROM ${identifier(CH_TABLES.campaignBreakdownDaily)}
-      WHERE handle = ${handle} AND campaign_id IN (${campaignIds}) AND dimension IN (${BREAKDOWN_DIMENSIONS})
-      GROUP BY campaign_id, dimension, value`);
-    return rows.map((r) => ({ campaignId: r.campaign_id, dimension: r.dimension as BreakdownDimension, value: r.value, count: toNumber(r.total) }));
+  /**
+   * The top `limit` values per campaign and dimension (most clicks first, then value; LIMIT n BY,
+   * no window function on ClickHouse 18.16) and, in the same statement, each campaign's and
+   * dimension's total, so the caller's `other` row is the exact remainder. Zero sums are left out.
+   */
+  async campaignBreakdown(handle: string, campaignIds: readonly string[], limit: number): Promise<BreakdownRows<{ campaignId: string }>> {
+    if (campaignIds.length === 0) return { top: [], totals: [] };
+    return this.breakdown(sql`handle = ${handle} AND campaign_id IN (${campaignIds})`, sql`campaign_id`, limit);
   }
 
-  async handleBreakdown(handle: string): Promise<DimensionCount[]> {
-    const rows = await this.clickhouse.query<{ dimension: string; value: string; total: string }>(sql`
-      SELECT dimension, value, sum(clicks) AS total
-      FROM ${identifier(CH_TABLES.campaignBreakdownDaily)}
-      WHERE ${this.scope(handle, null)} AND dimension IN (${BREAKDOWN_DIMENSIONS})
-      GROUP BY dimension, value`);
-    return rows.map((r) => ({ dimension: r.dimension as BreakdownDimension, value: r.value, count: toNumber(r.total) }));
+  /** The same across all campaigns of the handle (grouped by a constant campaign id ''). */
+  async handleBreakdown(handle: string, limit: number): Promise<BreakdownRows> {
+    const rows = await this.breakdown(this.scope(handle, null), sql`''`, limit);
+    return { top: rows.top.map(({ campaignId: _c, ...r }) => r), totals: rows.totals.map(({ campaignId: _c, ...r }) => r) };
+  }
+
+  private async breakdown(where: Sql, campaign: Sql, limit: number): Promise<BreakdownRows<{ campaignId: string }>> {
+    const n = Math.trunc(limit);
+    if (!(n >= 1)) throw new RangeError(`breakdown limit must be a positive integer: ${limit}`);
+    const table = identifier(CH_TABLES.campaignBreakdownDaily);
+    // `scope_id`, not `campaign_id`: an alias named like a column would replace it in WHERE too.
+    const rows = await this.clickhouse.query<{ kind: number | string; scope_id: string; dimension: string; value: string; total: string }>(sql`
+      SELECT 0 AS kind, scope_id, dimension, value, total FROM (
+        SELECT ${campaign} AS scope_id, dimension, value, sum(clicks) AS total
+        FROM ${table}
+        WHERE ${where} AND dimension IN (${BREAKDOWN_DIMENSIONS})
+        GROUP BY scope_id, dimension, value
+        HAVING total > 0
+        ORDER BY scope_id, dimension, total DESC, value
+        LIMIT ${n} BY scope_id, dimension)
+      UNION ALL
+      SELECT 1 AS kind, ${campaign} AS scope_id, dimension, '' AS value, sum(clicks) AS total
+      FROM ${table}
+      WHERE ${where} AND dimension IN (${BREAKDOWN_DIMENSIONS})
+      GROUP BY scope_id, dimension`);
+    const result: BreakdownRows<{ campaignId: string }> = { top: [], totals: [] };
+    for (const r of rows) {
+      const dimension = r.dimension as BreakdownDimension;
+      if (toNumber(r.kind) === 1) result.totals.push({ campaignId: r.scope_id, dimension, total: toNumber(r.total) });
+      else result.top.push({ campaignId: r.scope_id, dimension, value: r.value, count: toNumber(r.total) });
+    }
+    return result;
   }
 }

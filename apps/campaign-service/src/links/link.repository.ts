@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { CampaignEnv } from '@funnel/config';
 import { Envelope, snapshotKey, TOPICS, TRACKING_MODES, TrackingMode } from '@funnel/contracts';
 import { ConcurrencyError } from '../platform/event-store/concurrency.error';
 import { envelopeMessage, EventStore } from '../platform/event-store/event-store';
 import { PrismaService } from '../platform/event-store/prisma.service';
+import { claimHandleSlot } from '../platform/event-store/handle-limit';
+import { CAMPAIGN_ENV } from '../platform/campaign.config';
 import { Link as LinkRow } from '../generated/prisma/client';
 import { foldLink, LINK_AGGREGATE, LinkState, toLinkSnapshot } from './link';
 
@@ -57,6 +60,7 @@ export class PrismaLinkRepository extends LinkRepository {
   constructor(
     private readonly prisma: PrismaService,
     private readonly events: EventStore,
+    @Inject(CAMPAIGN_ENV) private readonly env: Pick<CampaignEnv, 'MAX_LINKS_PER_HANDLE'>,
   ) {
     super();
   }
@@ -91,6 +95,14 @@ export class PrismaLinkRepository extends LinkRepository {
       aggregateType: LINK_AGGREGATE,
       events,
       project: async (tx) => {
+        if (!state.deleted) {
+          const before = previousVersion === 0 ? null : await tx.link.findUnique({ where: { handle_slug: { handle: state.handle, slug: state.slug } }, select: { deleted: true } });
+          if (!before || before.deleted) {
+            await claimHandleSlot(tx, 'links', state.handle, this.env.MAX_LINKS_PER_HANDLE, () =>
+              tx.link.count({ where: { handle: state.handle, deleted: false, slug: { not: state.slug } } }),
+            );
+          }
+        }
         if (previousVersion === 0) {
           await tx.link.create({ data: toRow(state) });
           return;

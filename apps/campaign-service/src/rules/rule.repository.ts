@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { CampaignEnv } from '@funnel/config';
 import { DEVICE_CLASSES, DeviceClass, Envelope, RuleSnapshotV1, snapshotKey, TOPICS } from '@funnel/contracts';
 import { ConcurrencyError } from '../platform/event-store/concurrency.error';
 import { envelopeMessage, EventStore } from '../platform/event-store/event-store';
 import { PrismaService } from '../platform/event-store/prisma.service';
+import { claimHandleSlot } from '../platform/event-store/handle-limit';
+import { CAMPAIGN_ENV } from '../platform/campaign.config';
 import { Prisma, Rule as RuleRow } from '../generated/prisma/client';
 import { foldRule, RULE_AGGREGATE, RuleState, toRuleSnapshot } from './rule';
 
@@ -12,6 +15,7 @@ export abstract class RuleRepository {
   abstract find(handle: string, ruleId: string): Promise<RuleState | null>;
   /** Live rules by ruleId ascending, after `afterRuleId`. */
   abstract list(handle: string, options: { afterRuleId?: string; limit: number }): Promise<RuleState[]>;
+  /** Throws HandleLimitError (nothing written) when it would make one rule more than the handle's limit live. */
   abstract save(state: RuleState, events: Array<Envelope<object>>): Promise<void>;
 }
 
@@ -67,6 +71,7 @@ export class PrismaRuleRepository extends RuleRepository {
   constructor(
     private readonly prisma: PrismaService,
     private readonly events: EventStore,
+    @Inject(CAMPAIGN_ENV) private readonly env: Pick<CampaignEnv, 'MAX_RULES_PER_HANDLE'>,
   ) {
     super();
   }
@@ -95,6 +100,14 @@ export class PrismaRuleRepository extends RuleRepository {
       aggregateType: RULE_AGGREGATE,
       events,
       project: async (tx) => {
+        if (!state.deleted) {
+          const before = previousVersion === 0 ? null : await tx.rule.findUnique({ where: { handle_ruleId: { handle: state.handle, ruleId: state.ruleId } }, select: { deleted: true } });
+          if (!before || before.deleted) {
+            await claimHandleSlot(tx, 'personalization_rules', state.handle, this.env.MAX_RULES_PER_HANDLE, () =>
+              tx.rule.count({ where: { handle: state.handle, deleted: false, ruleId: { not: state.ruleId } } }),
+            );
+          }
+        }
         if (previousVersion === 0) {
           await tx.rule.create({ data: toRow(state) });
           return;

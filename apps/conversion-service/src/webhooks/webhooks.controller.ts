@@ -46,7 +46,7 @@ export class WebhooksController {
   async create(@Payload() raw: unknown): Promise<RpcReply<WebhookView>> {
     return this.handle(raw, RPCS.webhookCreate, 'create webhook', async ({ handle, body }) => {
       const result = await this.createWebhook.execute({ handle, url: body.url, events: body.events, enabled: body.enabled ?? true });
-      if (!result.ok) return invalidUrl(result.reason);
+      if (!result.ok) return result.error === 'limit_exceeded' ? limitExceeded(result.limit) : invalidUrl(result.reason);
       return rpcOk(result.webhook);
     }, 'handle');
   }
@@ -128,6 +128,14 @@ export class WebhooksController {
       return rpcFail(503, 'service_unavailable', `${what} failed, retry later`);
     }
   }
+}
+
+/** 409 limit_exceeded: the handle holds MAX_WEBHOOKS_PER_HANDLE subscriptions already; nothing was created. */
+function limitExceeded(limit: number): RpcReply<never> {
+  return rpcFail(409, 'limit_exceeded', `This handle already has ${limit} webhook subscriptions, its limit; delete one before adding another.`, undefined, {
+    resource: 'webhooks',
+    limit,
+  });
 }
 
 function invalidUrl(reason: string): RpcReply<never> {

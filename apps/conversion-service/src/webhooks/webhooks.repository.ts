@@ -49,8 +49,20 @@ export interface WebhookPatch {
 export class WebhooksRepository {
   constructor(private readonly db: Database) {}
 
-  create(subscription: { webhookId: string; handle: string; url: string; events: WebhookEvent[]; enabled: boolean; secret: string }): Promise<WebhookSubscription> {
-    return this.db.webhookSubscription.create({ data: subscription });
+  /**
+   * Creates the subscription unless the handle already holds `limit` of them (then null, nothing
+   * written). Creations of one handle are serialised by a transaction-scoped advisory lock, so two
+   * concurrent ones cannot both take the last slot.
+   */
+  create(
+    subscription: { webhookId: string; handle: string; url: string; events: WebhookEvent[]; enabled: boolean; secret: string },
+    limit: number,
+  ): Promise<WebhookSubscription | null> {
+    return this.db.transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`limit:webhooks:${subscription.handle}`}))`;
+      if ((await tx.webhookSubscription.count({ where: { handle: subscription.handle } })) >= limit) return null;
+      return tx.webhookSubscription.create({ data: subscription });
+    });
   }
 
   list(handle: string): Promise<WebhookSubscription[]> {

@@ -25,6 +25,21 @@ describe('RuleBook', () => {
     expect(book.select('acme', mobileUs)).toEqual({ id: 'v', location: 'https://xn--bcher-kva.example/%C3%A4' });
   });
 
+  it('sorts a handle\'s rules when one changes, never per click', () => {
+    const book = new RuleBook();
+    for (let i = 0; i < 100; i++) {
+      book.put(`acme/r${i}`, ruleSnapshot({ ruleId: `r${i}`, priority: i % 7, when: { countryIn: ['GB'] }, variant: { id: `v${i}`, destinationUrl: 'https://v.example.com/' } }));
+    }
+    book.put('acme/last', ruleSnapshot({ ruleId: 'last', priority: 0, variant: { id: 'last', destinationUrl: 'https://last.example.com/' } }));
+    const sort = jest.spyOn(Array.prototype, 'sort');
+    try {
+      for (let i = 0; i < 1000; i++) expect(book.select('acme', mobileUs)).toEqual({ id: 'last', location: 'https://last.example.com/' });
+      expect(sort).not.toHaveBeenCalled();
+    } finally {
+      sort.mockRestore();
+    }
+  });
+
   it('treats an empty condition list as matching nothing', () => {
     const book = new RuleBook();
     book.put('acme/r', ruleSnapshot({ ruleId: 'r', when: { deviceIn: [] } }));

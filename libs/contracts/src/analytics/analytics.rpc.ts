@@ -1,7 +1,14 @@
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { defineRpc } from '../rpc/define-rpc';
-import { AnalyticsQuery, BotReasonResult, SegmentResult, SeriesResult } from './analytics';
+import { AnalyticsQuery, BotReasonResult, MAX_BREAKDOWN_LIMIT, SegmentResult, SeriesResult } from './analytics';
 import { CAMPAIGN_ID_PATTERN } from '../campaigns/campaign';
+
+/**
+ * One row of a breakdown: a value and its clicks, or the single `other: true` row (value null, so
+ * a real value "other" stays distinct) holding the clicks of every value past the top N.
+ */
+export type BreakdownRow<K extends string> = ({ [key in K]: string } & { count: number }) | ({ [key in K]: null } & { count: number; other: true });
 
 export interface FunnelView {
   campaignId: string;
@@ -10,10 +17,11 @@ export interface FunnelView {
   conversions: number;
   revenue: number;
   confidence: number;
+  /** Top `breakdownLimit` values per dimension (default 20), then an `other` row when values were left out; each list sums to `clicks`. */
   breakdown: {
-    source: Array<{ source: string; count: number }>;
-    country: Array<{ country: string; count: number }>;
-    device: Array<{ device: string; count: number }>;
+    source: Array<BreakdownRow<'source'>>;
+    country: Array<BreakdownRow<'country'>>;
+    device: Array<BreakdownRow<'device'>>;
   };
   lastSeenAt: string | null;
 }
@@ -28,6 +36,8 @@ export interface FunnelResult {
 export class FunnelRpcBody {
   @IsOptional() @IsIn(['true']) funnel?: 'true';
   @IsOptional() @IsString() @Matches(CAMPAIGN_ID_PATTERN) campaignId?: string;
+  /** Values per breakdown dimension before the `other` row; DEFAULT_BREAKDOWN_LIMIT when absent. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_BREAKDOWN_LIMIT) breakdownLimit?: number;
 }
 
 /** Analytics requests, answered by the analytics projector; the body is the gateway's resolved query. */

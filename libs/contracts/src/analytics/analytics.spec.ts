@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AnalyticsQuery, hasWholeHourOffsets, isTimeZone, parseAnalyticsDate, resolveAnalyticsQuery, zoneOffsetMinutes } from './analytics';
+import { AnalyticsQuery, canonicalTimeZone, displayTimeZone, hasWholeHourOffsets, isTimeZone, parseAnalyticsDate, resolveAnalyticsQuery, zoneOffsetMinutes } from './analytics';
 
 const NOW = new Date('2026-02-25T12:34:56Z');
 const resolve = (q: AnalyticsQuery) => resolveAnalyticsQuery(q, NOW);
@@ -14,6 +14,22 @@ describe('time zones', () => {
     expect(isTimeZone('Europe/Paris')).toBe(true);
     expect(isTimeZone('Asia/Kolkata')).toBe(true);
     for (const bad of ['Mars/Olympus', '+02:00', '', "Europe/Paris'; DROP", '../etc/passwd']) expect(isTimeZone(bad)).toBe(false);
+  });
+
+  it('canonicalises names in any letter case, so caches and ClickHouse see one spelling', () => {
+    expect(canonicalTimeZone('Europe/berlin')).toBe('Europe/Berlin');
+    expect(canonicalTimeZone('EUROPE/BERLIN')).toBe('Europe/Berlin');
+    expect(canonicalTimeZone('utc')).toBe('UTC');
+    expect(canonicalTimeZone('Mars/Olympus')).toBeNull();
+    expect(displayTimeZone('europe/paris')).toBe('Europe/Paris');
+    expect(displayTimeZone('Asia/Kolkata')).toBe('Asia/Kolkata');
+    expect(zoneOffsetMinutes('europe/paris', Date.parse('2026-01-15T00:00:00Z'))).toBe(60);
+  });
+
+  it('resolves a zone in the wrong letter case to its canonical name, and refuses unknown ones', () => {
+    const r = resolve({ granularity: 'day', from: '2026-02-01', to: '2026-02-10', timeZone: 'Europe/berlin' });
+    expect(r.ok && r.value.view === 'series' && r.value.timeZone).toBe('Europe/Berlin');
+    expect(fieldsOf({ granularity: 'day', timeZone: 'Europe/Berlinn' })).toEqual([['timeZone', 'invalid_time_zone']]);
   });
 
   it('gives offsets across daylight saving time', () => {
@@ -50,6 +66,11 @@ describe('parseAnalyticsDate', () => {
 });
 
 describe('resolveAnalyticsQuery', () => {
+  it('passes breakdownLimit to the funnel view only', () => {
+    expect(resolve({ funnel: 'true', breakdownLimit: 5 })).toEqual({ ok: true, value: { view: 'funnel', breakdownLimit: 5 } });
+    expect(fieldsOf({ groupBy: 'segment', campaignId: 'spring', breakdownLimit: 5 })).toEqual([['breakdownLimit', 'unexpected']]);
+  });
+
   it('picks the funnel, groupBy and series views', () => {
     expect(resolve({ funnel: 'true' })).toEqual({ ok: true, value: { view: 'funnel' } });
     expect(resolve({ groupBy: 'segment', campaignId: 'spring' })).toEqual({ ok: true, value: { view: 'groupBy', groupBy: 'segment', campaignId: 'spring' } });

@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CAMPAIGN_ID_PATTERN } from '../campaigns/campaign';
 import type { FieldError } from '../kernel/field-error';
 
@@ -13,6 +14,10 @@ export type AnalyticsGroupBy = (typeof ANALYTICS_GROUP_BY)[number];
 export const ANALYTICS_GRANULARITIES = ['hour', 'day', 'month'] as const;
 export type AnalyticsGranularity = (typeof ANALYTICS_GRANULARITIES)[number];
 
+/** Breakdowns answer the top N values per dimension plus one `other` row (docs/analytics.md). */
+export const DEFAULT_BREAKDOWN_LIMIT = 20;
+export const MAX_BREAKDOWN_LIMIT = 100;
+
 export class AnalyticsQuery {
   @IsOptional() @IsIn(['true']) funnel?: 'true';
   @IsOptional() @IsIn(ANALYTICS_GROUP_BY) groupBy?: AnalyticsGroupBy;
@@ -21,6 +26,8 @@ export class AnalyticsQuery {
   @IsOptional() @IsString() @MaxLength(40) from?: string;
   @IsOptional() @IsString() @MaxLength(40) to?: string;
   @IsOptional() @IsString() @Matches(CAMPAIGN_ID_PATTERN) campaignId?: string;
+  /** Funnel only: values per breakdown dimension before the `other` row (1-100, default 20). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_BREAKDOWN_LIMIT) breakdownLimit?: number;
 }
 
 /** Longest range per granularity, in days (at most 744 hourly, 731 daily, 120 monthly buckets). */
@@ -33,24 +40,39 @@ const DAY_MS = 86_400_000;
 const MAX_TIME_MS = 4294967295 * 1000;
 
 export type AnalyticsView =
-  | { view: 'funnel'; campaignId?: string }
+  | { view: 'funnel'; campaignId?: string; breakdownLimit?: number }
   | { view: 'groupBy'; groupBy: AnalyticsGroupBy; campaignId: string }
   | { view: 'series'; granularity: AnalyticsGranularity; timeZone: string; from: Date; to: Date; campaignId?: string };
 
+/** Formats by canonical zone name only, so the cache is bounded by the zone database whatever callers spell. */
 const formats = new Map<string, Intl.DateTimeFormat>();
+
+const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/;
+
+/**
+ * The canonical IANA name of a zone Intl knows (`Europe/berlin` → `Europe/Berlin`, `utc` → `UTC`,
+ * `US/Pacific` → `America/Los_Angeles`), or null for an unknown name or an offset such as `+02:00`.
+ * Names are canonicalised before any cache or ClickHouse sees them: ClickHouse is case-sensitive.
+ */
+export function canonicalTimeZone(timeZone: string): string | null {
+  if (!ZONE_NAME.test(timeZone)) return null;
+  if (formats.has(timeZone)) return timeZone;
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
+  } catch {
+    return null;
+  }
+  const canonical = format.resolvedOptions().timeZone;
+  if (!formats.has(canonical)) formats.set(canonical, format);
+  return canonical;
+}
 
 /** The zone's UTC offset at `ms`, in minutes (east positive), from Intl; null for an unknown zone. */
 export function zoneOffsetMinutes(timeZone: string, ms: number): number | null {
-  let format = formats.get(timeZone);
-  if (!format) {
-    try {
-      format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
-    } catch {
-      return null;
-    }
-    // Only zones Intl accepts are kept, so the cache is bounded by the zone database.
-    formats.set(timeZone, format);
-  }
+  const canonical = canonicalTimeZone(timeZone);
+  const format = canonical === null ? undefined : formats.get(canonical);
+  if (!format) return null;
   const parts = format.formatToParts(new Date(ms));
   const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
   if (name === 'GMT') return 0;
@@ -60,11 +82,20 @@ export function zoneOffsetMinutes(timeZone: string, ms: number): number | null {
   return match[1] === '-' ? -minutes : minutes;
 }
 
-const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/;
+/**
+ * The zone name to answer with: ICU's spelling when the caller's differs from it only in letter
+ * case (`Europe/berlin` → `Europe/Berlin`), else the caller's own alias (`Asia/Kolkata`, which ICU
+ * calls `Asia/Calcutta`); null for an unknown zone. Caches and ClickHouse get canonicalTimeZone.
+ */
+export function displayTimeZone(timeZone: string): string | null {
+  const canonical = canonicalTimeZone(timeZone);
+  if (canonical === null) return null;
+  return canonical.toLowerCase() === timeZone.toLowerCase() ? canonical : timeZone;
+}
 
-/** An IANA zone name Intl knows (`UTC`, `Europe/Paris`); offsets such as `+02:00` are not zones. */
+/** An IANA zone name Intl knows, in any letter case (`UTC`, `Europe/Paris`); offsets such as `+02:00` are not zones. */
 export function isTimeZone(timeZone: string): boolean {
-  return ZONE_NAME.test(timeZone) && zoneOffsetMinutes(timeZone, Date.now()) !== null;
+  return canonicalTimeZone(timeZone) !== null;
 }
 
 /**
@@ -72,7 +103,9 @@ export function isTimeZone(timeZone: string): boolean {
  * daily, the ends included): then every UTC hour lies inside one local day and month, and the
  * hourly rollups can be rolled up exactly.
  */
-export function hasWholeHourOffsets(timeZone: string, fromMs: number, toMs: number): boolean {
+export function hasWholeHourOffsets(zoneName: string, fromMs: number, toMs: number): boolean {
+  const timeZone = canonicalTimeZone(zoneName);
+  if (timeZone === null) return false;
   for (let t = fromMs; ; t = Math.min(t + DAY_MS, toMs)) {
     const offset = zoneOffsetMinutes(timeZone, t);
     if (offset === null || offset % 60 !== 0) return false;
@@ -133,15 +166,27 @@ export function resolveAnalyticsQuery(query: AnalyticsQuery, now: Date = new Dat
     const stray = (['timeZone', 'from', 'to'] as const).filter((name) => query[name] !== undefined);
     if (stray.length > 0) return { ok: false, fields: stray.map((name) => field(name, 'unexpected', `${name} applies to time series (granularity) only`)) };
   }
-  if (query.funnel !== undefined) return { ok: true, value: { view: 'funnel', ...(query.campaignId !== undefined ? { campaignId: query.campaignId } : {}) } };
+  if (query.funnel === undefined && query.breakdownLimit !== undefined) {
+    return { ok: false, fields: [field('breakdownLimit', 'unexpected', 'breakdownLimit applies to the funnel (funnel=true) only')] };
+  }
+  if (query.funnel !== undefined) {
+    return {
+      ok: true,
+      value: {
+        view: 'funnel',
+        ...(query.campaignId !== undefined ? { campaignId: query.campaignId } : {}),
+        ...(query.breakdownLimit !== undefined ? { breakdownLimit: query.breakdownLimit } : {}),
+      },
+    };
+  }
   if (query.groupBy !== undefined) {
     if (query.campaignId === undefined) return { ok: false, fields: [field('campaignId', 'required', `campaignId is required with groupBy`)] };
     return { ok: true, value: { view: 'groupBy', groupBy: query.groupBy, campaignId: query.campaignId } };
   }
 
   const granularity = query.granularity as AnalyticsGranularity;
-  const timeZone = query.timeZone ?? 'UTC';
-  if (!isTimeZone(timeZone)) return { ok: false, fields: [field('timeZone', 'invalid_time_zone', 'timeZone must be an IANA time zone such as Europe/Paris')] };
+  const timeZone = displayTimeZone(query.timeZone ?? 'UTC');
+  if (timeZone === null) return { ok: false, fields: [field('timeZone', 'invalid_time_zone', 'timeZone must be an IANA time zone such as Europe/Paris')] };
   const fields: FieldError[] = [];
   const dateOf = (name: 'from' | 'to'): Date | null | undefined => {
     const text = query[name];

@@ -1,4 +1,4 @@
-import { CampaignClicks, CampaignConversions, DimensionCount, FunnelStore, GetFunnel, MAX_CAMPAIGN_FUNNELS, toBreakdown, unitsToMoney } from './get-funnel';
+import { BreakdownRows, CampaignClicks, CampaignConversions, DimensionCount, FunnelStore, GetFunnel, MAX_CAMPAIGN_FUNNELS, toBreakdown, unitsToMoney } from './get-funnel';
 import { funnelConfidence } from '../confidence';
 
 /** Rollup rows per handle, as the repository would return them. */
@@ -15,13 +15,40 @@ class FakeFunnelStore implements FunnelStore {
     return this.conversions.filter((c) => c.handle === handle && (campaignId === null || c.campaignId === campaignId));
   }
 
-  async campaignBreakdown(handle: string, campaignIds: readonly string[]) {
-    return this.breakdown.filter((b) => b.handle === handle && campaignIds.includes(b.campaignId));
+  limits: number[] = [];
+
+  async campaignBreakdown(handle: string, campaignIds: readonly string[], limit: number): Promise<BreakdownRows<{ campaignId: string }>> {
+    this.limits.push(limit);
+    return topOf(this.breakdown.filter((b) => b.handle === handle && campaignIds.includes(b.campaignId)), limit, (r) => r.campaignId);
   }
 
-  async handleBreakdown(handle: string): Promise<DimensionCount[]> {
-    return this.breakdown.filter((b) => b.handle === handle);
+  async handleBreakdown(handle: string, limit: number): Promise<BreakdownRows> {
+    this.limits.push(limit);
+    return topOf(this.breakdown.filter((b) => b.handle === handle).map((b) => ({ ...b, campaignId: '' })), limit, () => '');
   }
+}
+
+/** What the repository's SQL does: per scope and dimension, sum per value, keep the top `limit` (count desc, value), and the total. */
+function topOf(rows: Array<DimensionCount & { campaignId: string }>, limit: number, scope: (r: { campaignId: string }) => string): BreakdownRows<{ campaignId: string }> {
+  const sums = new Map<string, DimensionCount & { campaignId: string }>();
+  for (const r of rows) {
+    const key = JSON.stringify([scope(r), r.dimension, r.value]);
+    const s = sums.get(key) ?? { campaignId: scope(r), dimension: r.dimension, value: r.value, count: 0 };
+    s.count += r.count;
+    sums.set(key, s);
+  }
+  const sorted = [...sums.values()].filter((r) => r.count > 0).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  const taken = new Map<string, number>();
+  const totals = new Map<string, { campaignId: string; dimension: DimensionCount['dimension']; total: number }>();
+  const top = sorted.filter((r) => {
+    const key = JSON.stringify([r.campaignId, r.dimension]);
+    const t = totals.get(key) ?? { campaignId: r.campaignId, dimension: r.dimension, total: 0 };
+    t.total += r.count;
+    totals.set(key, t);
+    taken.set(key, (taken.get(key) ?? 0) + 1);
+    return (taken.get(key) ?? 0) <= limit;
+  });
+  return { top, totals: [...totals.values()] };
 }
 
 const at = (iso: string) => new Date(iso);
@@ -134,6 +161,37 @@ describe('GetFunnel', () => {
   });
 });
 
+describe('GetFunnel breakdown limit', () => {
+  it('lists the top N values per dimension and one other row (value null) with the rest; sums stay exact', async () => {
+    const store = new FakeFunnelStore();
+    // 30 sources s00..s29 with 1..30 clicks (465) and a real value "other" with 1 click.
+    store.clicks.push({ handle: 'h', campaignId: 'c', clicks: 466, botClicks: 0, lastSeenAt: null });
+    for (let i = 0; i < 30; i++) store.breakdown.push({ handle: 'h', campaignId: 'c', dimension: 'source', value: `s${String(i).padStart(2, '0')}`, count: i + 1 });
+    store.breakdown.push({ handle: 'h', campaignId: 'c', dimension: 'source', value: 'other', count: 1 });
+    for (const [dimension, value] of [['country', 'US'], ['device', 'mobile']] as const) store.breakdown.push({ handle: 'h', campaignId: 'c', dimension, value, count: 466 });
+
+    const one = (await new GetFunnel(store).execute({ handle: 'h', campaignId: 'c', breakdownLimit: 5 })).funnel[0];
+    expect(one.breakdown.source).toEqual([
+      { source: 's29', count: 30 },
+      { source: 's28', count: 29 },
+      { source: 's27', count: 28 },
+      { source: 's26', count: 27 },
+      { source: 's25', count: 26 },
+      { source: null, count: 466 - 140, other: true },
+    ]);
+    expect(one.breakdown.country).toEqual([{ country: 'US', count: 466 }]);
+
+    const all = await new GetFunnel(store).execute({ handle: 'h' });
+    expect(store.limits.slice(-2)).toEqual([20, 20]);
+    for (const b of [all.aggregate!.breakdown, all.funnel[0].breakdown]) {
+      expect(b.source).toHaveLength(21);
+      expect(b.source[20]).toMatchObject({ source: null, other: true });
+      expect(b.source.filter((r) => r.source === 'other')).toEqual([]); // the real "other" (1 click) is in the rest
+      expect(b.source.reduce((a, r) => a + r.count, 0)).toBe(466);
+    }
+  });
+});
+
 describe('unitsToMoney', () => {
   it('rounds ten-thousandths to cents, half up, exactly', () => {
     expect(unitsToMoney(0n)).toBe(0);
@@ -145,6 +203,14 @@ describe('unitsToMoney', () => {
 });
 
 describe('toBreakdown', () => {
+  it('adds the other row only when values were left out', () => {
+    expect(toBreakdown([{ dimension: 'device', value: 'mobile', count: 4 }], [{ dimension: 'device', total: 4 }]).device).toEqual([{ device: 'mobile', count: 4 }]);
+    expect(toBreakdown([{ dimension: 'device', value: 'mobile', count: 4 }], [{ dimension: 'device', total: 7 }]).device).toEqual([
+      { device: 'mobile', count: 4 },
+      { device: null, count: 3, other: true },
+    ]);
+  });
+
   it('merges empty values into "unknown" and orders by count, then name', () => {
     expect(
       toBreakdown([

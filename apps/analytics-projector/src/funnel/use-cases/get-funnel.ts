@@ -1,5 +1,5 @@
 import { BreakdownDimension } from '@funnel/clickhouse';
-import { FunnelResult, FunnelView } from '@funnel/contracts';
+import { DEFAULT_BREAKDOWN_LIMIT, FunnelResult, FunnelView } from '@funnel/contracts';
 import { funnelConfidence } from '../confidence';
 
 export interface CampaignClicks {
@@ -23,17 +23,31 @@ export interface DimensionCount {
   count: number;
 }
 
+export interface DimensionTotal {
+  dimension: BreakdownDimension;
+  /** Clicks over every value of the dimension. */
+  total: number;
+}
+
+/** The top N values per dimension (most clicks first) and each dimension's total over all values. */
+export interface BreakdownRows<Extra = object> {
+  top: Array<DimensionCount & Extra>;
+  totals: Array<DimensionTotal & Extra>;
+}
+
 /** The reads the funnel needs; FunnelRepository in the service, a fake in unit tests. */
 export interface FunnelStore {
   campaignClicks(handle: string, campaignId: string | null): Promise<CampaignClicks[]>;
   campaignConversions(handle: string, campaignId: string | null): Promise<CampaignConversions[]>;
-  campaignBreakdown(handle: string, campaignIds: readonly string[]): Promise<Array<DimensionCount & { campaignId: string }>>;
-  handleBreakdown(handle: string): Promise<DimensionCount[]>;
+  campaignBreakdown(handle: string, campaignIds: readonly string[], limit: number): Promise<BreakdownRows<{ campaignId: string }>>;
+  handleBreakdown(handle: string, limit: number): Promise<BreakdownRows>;
 }
 
 export interface GetFunnelCommand {
   handle: string;
   campaignId?: string;
+  /** Values per breakdown dimension before the `other` row; DEFAULT_BREAKDOWN_LIMIT when absent. */
+  breakdownLimit?: number;
 }
 
 /** Seed 000: without campaignId, individual funnels for up to 50 campaigns. */
@@ -48,8 +62,12 @@ export function unitsToMoney(units: bigint): number {
 
 type Breakdown = FunnelView['breakdown'];
 
-/** Empty values become "unknown"; each list is sorted by count desc, then name. */
-export function toBreakdown(rows: readonly DimensionCount[]): Breakdown {
+/**
+ * Empty values become "unknown"; each list is sorted by count desc, then name. With `totals`
+ * (the clicks over every value per dimension), the clicks of the values not listed come last as
+ * one `{ <dimension>: null, count, other: true }` row, so each list still sums to its total.
+ */
+export function toBreakdown(rows: readonly DimensionCount[], totals: readonly DimensionTotal[] = []): Breakdown {
   const counts: Record<BreakdownDimension, Map<string, number>> = { source: new Map(), country: new Map(), device: new Map() };
   for (const row of rows) {
     const map = counts[row.dimension];
@@ -57,13 +75,16 @@ export function toBreakdown(rows: readonly DimensionCount[]): Breakdown {
     const name = row.value === '' ? UNKNOWN : row.value;
     map.set(name, (map.get(name) ?? 0) + row.count);
   }
-  const sorted = (dimension: BreakdownDimension) =>
-    [...counts[dimension].entries()].filter(([, n]) => n > 0).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
-  return {
-    source: sorted('source').map(([source, count]) => ({ source, count })),
-    country: sorted('country').map(([country, count]) => ({ country, count })),
-    device: sorted('device').map(([device, count]) => ({ device, count })),
+  const totalOf = (dimension: BreakdownDimension) => totals.filter((t) => t.dimension === dimension).reduce((sum, t) => sum + t.total, 0);
+  const list = <K extends BreakdownDimension>(dimension: K): Breakdown[K] => {
+    const entries = [...counts[dimension].entries()].filter(([, n]) => n > 0).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+    const listed = entries.reduce((sum, [, n]) => sum + n, 0);
+    const rest = totalOf(dimension) - listed;
+    const out: Array<Record<string, unknown>> = entries.map(([value, count]) => ({ [dimension]: value, count }));
+    if (rest > 0) out.push({ [dimension]: null, count: rest, other: true });
+    return out as Breakdown[K];
   };
+  return { source: list('source'), country: list('country'), device: list('device') };
 }
 
 interface Totals {
@@ -100,7 +121,8 @@ function view(totals: Totals, breakdown: Breakdown): Omit<FunnelView, 'campaignI
  * bot clicks) → conversions → revenue, with confidence, breakdowns and the last click time.
  * With a campaignId: that campaign only, zeros when it has no data (the projector cannot tell an
  * unknown campaign from a quiet one; the gateway checks existence). Without: the aggregate across
- * all campaigns of the handle plus up to 50 campaign funnels, most clicks first.
+ * all campaigns of the handle plus up to 50 campaign funnels, most clicks first. Every breakdown
+ * lists the top `breakdownLimit` values per dimension, then one `other` row for the rest.
  */
 export class GetFunnel {
   constructor(private readonly store: FunnelStore) {}
@@ -127,14 +149,21 @@ export class GetFunnel {
       .sort(([a, x], [b, y]) => y.clicks - x.clicks || y.conversions - x.conversions || (a < b ? -1 : a > b ? 1 : 0))
       .slice(0, campaignId === null ? MAX_CAMPAIGN_FUNNELS : 1);
 
+    const limit = command.breakdownLimit ?? DEFAULT_BREAKDOWN_LIMIT;
     const [campaignRows, handleRows] = await Promise.all([
-      this.store.campaignBreakdown(handle, chosen.filter(([, t]) => t.clicks > 0).map(([id]) => id)),
-      campaignId === null ? this.store.handleBreakdown(handle) : Promise.resolve([]),
+      this.store.campaignBreakdown(handle, chosen.filter(([, t]) => t.clicks > 0).map(([id]) => id), limit),
+      campaignId === null ? this.store.handleBreakdown(handle, limit) : Promise.resolve({ top: [], totals: [] }),
     ]);
 
     const funnel: FunnelView[] = chosen.map(([id, totals]) => ({
       campaignId: id,
-      ...view(totals, toBreakdown(campaignRows.filter((r) => r.campaignId === id))),
+      ...view(
+        totals,
+        toBreakdown(
+          campaignRows.top.filter((r) => r.campaignId === id),
+          campaignRows.totals.filter((r) => r.campaignId === id),
+        ),
+      ),
     }));
     if (campaignId !== null) return { funnel };
 
@@ -148,6 +177,6 @@ export class GetFunnel {
       }),
       { ...ZERO },
     );
-    return { aggregate: { campaignId: null, ...view(all, toBreakdown(handleRows)) }, funnel };
+    return { aggregate: { campaignId: null, ...view(all, toBreakdown(handleRows.top, handleRows.totals)) }, funnel };
   }
 }

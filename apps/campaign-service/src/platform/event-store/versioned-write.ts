@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Envelope, fail, Failure } from '@funnel/contracts';
 import { ConcurrencyError } from './concurrency.error';
+import { HandleLimitError, limitExceeded } from './handle-limit';
 
 /** What a command decides from the current state: new events and the state they lead to, or a refusal. */
 export type Decision<S> = { ok: true; state: S; events: Array<Envelope<object>> } | Failure;
@@ -43,6 +44,8 @@ export async function versionedWrite<S extends { version: number }>(
       await write.save(decision.state, decision.events);
       return { ok: true, state: decision.state, changed: true };
     } catch (e) {
+      // A per-handle limit reached: the transaction rolled back, nothing changed.
+      if (e instanceof HandleLimitError) return limitExceeded(e);
       if (!(e instanceof ConcurrencyError)) throw e;
       if (write.ifMatch !== undefined) {
         const latest = await write.load();

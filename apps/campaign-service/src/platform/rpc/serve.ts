@@ -18,6 +18,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   campaign_conflict: 409,
   invalid_transition: 409,
   write_conflict: 409,
+  limit_exceeded: 409,
   precondition_failed: 412,
 };
 

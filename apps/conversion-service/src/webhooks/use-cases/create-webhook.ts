@@ -14,12 +14,16 @@ export interface CreateWebhookCommand {
   enabled: boolean;
 }
 
-export type CreateWebhookResult = { ok: true; webhook: WebhookView } | { ok: false; error: 'invalid_webhook_url'; reason: string };
+export type CreateWebhookResult =
+  | { ok: true; webhook: WebhookView }
+  | { ok: false; error: 'invalid_webhook_url'; reason: string }
+  | { ok: false; error: 'limit_exceeded'; limit: number };
 
-/** Subscribes a URL to conversion events; the signing secret is returned here and never again. */
+/** Subscribes a URL to conversion events (at most MAX_WEBHOOKS_PER_HANDLE per handle); the signing secret is returned here and never again. */
 @Injectable()
 export class CreateWebhook {
   private readonly allowPrivate: boolean;
+  private readonly limit: number;
 
   constructor(
     private readonly webhooks: WebhooksRepository,
@@ -27,20 +31,25 @@ export class CreateWebhook {
     @Inject(SERVICE_OPTIONS) options: ConversionServiceOptions,
   ) {
     this.allowPrivate = options.env.WEBHOOK_ALLOW_PRIVATE;
+    this.limit = options.env.MAX_WEBHOOKS_PER_HANDLE;
   }
 
   async execute(command: CreateWebhookCommand): Promise<CreateWebhookResult> {
     const check = await checkWebhookUrl(command.url, { allowPrivate: this.allowPrivate, resolve: this.resolve });
     if (!check.ok) return { ok: false, error: 'invalid_webhook_url', reason: check.reason };
     const secret = generateWebhookSecret();
-    const row = await this.webhooks.create({
-      webhookId: newEventId(),
-      handle: command.handle,
-      url: command.url,
-      events: command.events,
-      enabled: command.enabled,
-      secret,
-    });
+    const row = await this.webhooks.create(
+      {
+        webhookId: newEventId(),
+        handle: command.handle,
+        url: command.url,
+        events: command.events,
+        enabled: command.enabled,
+        secret,
+      },
+      this.limit,
+    );
+    if (!row) return { ok: false, error: 'limit_exceeded', limit: this.limit };
     return {
       ok: true,
       webhook: {

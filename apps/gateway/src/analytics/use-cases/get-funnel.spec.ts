@@ -28,6 +28,12 @@ describe('GetFunnel', () => {
     expect(rpc.calls).toEqual([{ pattern: RPC.analyticsFunnel, params: {}, body: {} }]);
   });
 
+  it('passes breakdownLimit on to the projector', async () => {
+    const rpc = fakeRpc({ [RPC.analyticsFunnel]: () => funnel });
+    await new GetFunnel(rpc).execute(caller, { breakdownLimit: 7 });
+    expect(rpc.calls).toEqual([{ pattern: RPC.analyticsFunnel, params: {}, body: { breakdownLimit: 7 } }]);
+  });
+
   it('checks the campaign exists before asking analytics', async () => {
     const rpc = fakeRpc({ [RPC.campaignGet]: () => ({}), [RPC.analyticsFunnel]: () => funnel });
     await new GetFunnel(rpc).execute(caller, { campaignId: 'spring-launch' });

@@ -5,6 +5,8 @@ import { RpcClient } from '../../platform/rpc/rpc.client';
 
 export interface GetFunnelQuery {
   campaignId?: string;
+  /** Values per breakdown dimension before the `other` row (validated 1-100; the projector defaults it). */
+  breakdownLimit?: number;
 }
 
 /**
@@ -21,7 +23,10 @@ export class GetFunnel {
       // The campaign-service answers 404 campaign_not_found itself; that error propagates as is.
       await this.rpc.call(RPCS.campaignGet, caller, { campaignId: query.campaignId }, {});
     }
-    const body = query.campaignId !== undefined ? { campaignId: query.campaignId } : {};
+    const body = {
+      ...(query.campaignId !== undefined ? { campaignId: query.campaignId } : {}),
+      ...(query.breakdownLimit !== undefined ? { breakdownLimit: query.breakdownLimit } : {}),
+    };
     return this.rpc.call(RPCS.analyticsFunnel, caller, {}, body);
   }
 }

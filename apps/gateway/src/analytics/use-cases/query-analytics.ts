@@ -36,7 +36,7 @@ export class QueryAnalytics {
     const resolved = resolveAnalyticsQuery(query, this.now());
     if (!resolved.ok) throw ApiException.fromRpcError(validationError(resolved.fields));
     const view: AnalyticsView = resolved.value;
-    if (view.view === 'funnel') return this.getFunnel.execute(caller, { campaignId: view.campaignId });
+    if (view.view === 'funnel') return this.getFunnel.execute(caller, { campaignId: view.campaignId, breakdownLimit: view.breakdownLimit });
     if (view.campaignId !== undefined) {
       await this.rpc.call(RPCS.campaignGet, caller, { campaignId: view.campaignId }, {});
     }

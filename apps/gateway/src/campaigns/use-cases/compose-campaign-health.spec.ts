@@ -32,11 +32,19 @@ describe('ComposeCampaignHealth', () => {
     expect(health.readiness).toBe('READY');
   });
 
-  it('fails when no enabled webhook subscribes to it', async () => {
+  it('warns (still READY) when no enabled webhook subscribes to it', async () => {
     const hooks = { webhooks: [{ webhookId: 'w', url: 'https://h.example.com', events: ['conversion.recorded'], enabled: false }, { webhookId: 'v', url: 'https://h.example.com', events: ['conversion.tested'], enabled: true }] };
     const health = await compose(hooks).execute(caller, 'spring-launch');
-    expect(health.checks.at(-1)).toMatchObject({ name: 'conversion_webhook', status: 'FAIL' });
-    expect(health.readiness).toBe('NOT_READY');
+    expect(health.checks.at(-1)).toMatchObject({ name: 'conversion_webhook', status: 'WARN', detail: expect.stringContaining('No enabled webhook') });
+    expect(health.readiness).toBe('READY');
+  });
+
+  it('is READY in the seed walk (campaign, link, health) before any webhook exists', async () => {
+    const health = await compose({ webhooks: [] }).execute(caller, 'spring-launch');
+    expect(health.checks.map((c) => `${c.name}:${c.status}`)).toEqual(['primary_link:PASS', 'conversion_webhook:WARN']);
+    expect(health.readiness).toBe('READY');
+    // A failing check of the campaign-service still makes it NOT_READY.
+    expect((await compose({ webhooks: [] }, serviceHealth('FAIL')).execute(caller, 'spring-launch')).readiness).toBe('NOT_READY');
   });
 
   it('warns "not checked" when the conversion-service does not answer, keeping the readiness of the other checks', async () => {

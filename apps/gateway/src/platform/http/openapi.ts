@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import { ModulesContainer } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
@@ -99,6 +102,56 @@ export function fillSchemas(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
+type Controller = new (...args: never[]) => object;
+
+/** The contract DTO a handler takes whole with `@Query()`, if any. */
+function queryDtoOf(controller: Controller, method: string): (new () => object) | undefined {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<string, { index: number; data?: unknown }>;
+  const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, method) ?? []) as unknown[];
+  for (const [key, arg] of Object.entries(args)) {
+    if (Number(key.split(':')[0]) !== RouteParamtypes.QUERY || arg.data !== undefined) continue;
+    const type = types[arg.index];
+    if (typeof type === 'function' && contractClasses().get(type.name) === type) return type as new () => object;
+  }
+  return undefined;
+}
+
+/**
+ * Query parameters of the routes that take a contract DTO with `@Query()`, read from the same
+ * class-validator rules the pipe applies (@nestjs/swagger sees none: the contracts carry no
+ * swagger decorators). Operations are matched by the operationId swagger gives them
+ * (`<Controller>_<method>`, `[i]` appended for a handler with several paths).
+ */
+export function fillQueryParameters(document: OpenAPIObject, controllers: readonly Controller[]): OpenAPIObject {
+  const byName = new Map(controllers.map((c) => [c.name, c]));
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(item) as Array<{ operationId?: string; parameters?: unknown[] }>) {
+      const match = /^([A-Za-z0-9]+)_([A-Za-z0-9]+)(?:\[\d+\])?$/.exec(operation?.operationId ?? '');
+      const controller = match ? byName.get(match[1]) : undefined;
+      const dto = controller && match ? queryDtoOf(controller, match[2]) : undefined;
+      if (!dto) continue;
+      const schema = schemaOf(dto, (t) => t.name) as { properties: Record<string, Schema>; required?: string[] };
+      const parameters = Object.entries(schema.properties).map(([name, property]) => ({
+        name,
+        in: 'query',
+        required: schema.required?.includes(name) ?? false,
+        schema: property,
+      }));
+      operation.parameters = [...(operation.parameters ?? []), ...parameters];
+    }
+  }
+  return document;
+}
+
+/** Every controller class of the application. */
+function controllersOf(app: INestApplication): Controller[] {
+  const controllers: Controller[] = [];
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) if (typeof wrapper.metatype === 'function') controllers.push(wrapper.metatype as Controller);
+  }
+  return controllers;
+}
+
 /** OpenAPI from the controllers, served at /docs (UI) and /docs/openapi.json. */
 export function setupOpenApi(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -112,7 +165,7 @@ export function setupOpenApi(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT or fnl_pat_...' })
     .addSecurityRequirements('bearer')
     .build();
-  const document = fillSchemas(SwaggerModule.createDocument(app, config));
+  const document = fillQueryParameters(fillSchemas(SwaggerModule.createDocument(app, config)), controllersOf(app));
   // Nest's own UI needs @fastify/static; the UI page below serves swagger-ui's files directly instead.
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: OPENAPI_JSON_PATH, raw: ['json'], ui: false });
   serveSwaggerUi(app.getHttpAdapter().getInstance() as FastifyInstance);

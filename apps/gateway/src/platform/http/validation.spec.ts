@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ArgumentMetadata } from '@nestjs/common';
-import { CreateCampaignBody, PutLinkBody } from '@funnel/contracts';
+import { AnalyticsQuery, CreateCampaignBody, PutLinkBody } from '@funnel/contracts';
 import { ApiException } from './api.exception';
 import { GatewayValidationPipe } from './validation';
 
@@ -35,6 +35,17 @@ describe('GatewayValidationPipe', () => {
         expect.objectContaining({ field: 'extra', code: 'unknown_field' }),
       ]),
     );
+  });
+
+  it('reads breakdownLimit from the query string as an integer 1-100', async () => {
+    const asQuery: ArgumentMetadata = { type: 'query', metatype: AnalyticsQuery };
+    expect(await pipe.transform({ funnel: 'true', breakdownLimit: '5' }, asQuery)).toMatchObject({ funnel: 'true', breakdownLimit: 5 });
+    for (const bad of ['0', '101', '2.5', 'ten']) {
+      const result = await failure({ funnel: 'true', breakdownLimit: bad }, AnalyticsQuery);
+      expect(result.status).toBe(400);
+      expect(result.fields?.length).toBeGreaterThan(0);
+      expect(result.fields?.every((f) => f.field === 'breakdownLimit')).toBe(true);
+    }
   });
 
   it('calls a missing field required', async () => {
