@@ -61,6 +61,9 @@ healthy() { [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$(app_url
 app_env() {
   export NODE_ENV="${NODE_ENV:-development}"
   export WEBHOOK_ALLOW_PRIVATE=true # the local stack lets webhooks reach localhost
+  # The local stack trusts X-Forwarded-For from loopback peers only (a local reverse proxy, or a
+  # test standing in for many visitors); production sets TRUSTED_PROXIES to its own proxies.
+  export TRUSTED_PROXIES="${TRUSTED_PROXIES-127.0.0.1,::1}"
   connection_env
   export PUBLIC_REDIRECT_BASE_URL="${PUBLIC_REDIRECT_BASE_URL:-http://127.0.0.1:$REDIRECT_PORT}"
   if [[ -z ${JWT_SECRET:-} ]]; then

@@ -18,7 +18,7 @@ import { createTestBed, TEST_REDIRECT_BASE, TestBed } from './campaign-app';
 
 export const JWT_SECRET = 'control-plane-test-secret-0123456789';
 /** RPC topics of this run's own (deleted by close), so runs at the same time never answer each other. */
-const RPC_PREFIX = rpcTopicPrefix('control-plane');
+export const RPC_PREFIX = rpcTopicPrefix('control-plane');
 
 export interface ControlPlane {
   bed: TestBed;

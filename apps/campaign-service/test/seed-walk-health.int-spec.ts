@@ -4,12 +4,11 @@ import { NestFactory } from '@nestjs/core';
 import { ConversionEnv, loadConfig } from '@funnel/config';
 import { createKafka, rpcTransport } from '@funnel/kafka';
 import { jsonLogger } from '@funnel/observability';
-import { getInfra, uniqueId, waitFor } from '@funnel/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test only: the conversion-service answers the webhook check
 import { AppModule as ConversionAppModule } from '../../conversion-service/src/app.module';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test only
 import { createTestDatabase, startServiceGroupsAtEnd } from '../../conversion-service/test/conversion-harness';
-import { PrefixedServerKafka } from '../src/rpc/prefixed-server-kafka';
+import { getInfra, PrefixedServerKafka, uniqueId, waitFor } from '@funnel/testing';
 import { call, ControlPlane, jwtFor, RPC_PREFIX, startControlPlane } from './control-plane-harness';
 
 /**
