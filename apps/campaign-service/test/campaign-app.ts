@@ -26,7 +26,7 @@ export async function createTestBed(prefix: string): Promise<TestBed> {
   const infra = await getInfra();
   const db = await createThrowawayDatabase(infra.campaignDatabaseUrl, prefix);
   await prismaMigrateDeploy(SERVICE_DIR, 'CAMPAIGN_DATABASE_URL', db.url);
-  const kafka = createKafka(infra.kafkaBrokers, `${prefix}-test`);
+  const kafka = createKafka({ KAFKA_BROKERS: infra.kafkaBrokers }, `${prefix}-test`);
   await ensureTopics(kafka);
   const prisma = new PrismaClient({ adapter: createPrismaAdapter(db.url, 4) });
   return {

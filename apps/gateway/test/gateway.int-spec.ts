@@ -145,7 +145,7 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${address.port}`;
 
   responder = await NestFactory.createMicroservice<MicroserviceOptions>(FakeOwnerModule, {
-    strategy: new ThisTestOnlyServer(rpcTransport(infra.kafkaBrokers, 'fake-owner', uniqueId('fake-owner')).options ?? {}),
+    strategy: new ThisTestOnlyServer(rpcTransport({ KAFKA_BROKERS: infra.kafkaBrokers }, 'fake-owner', uniqueId('fake-owner')).options ?? {}),
     logger: ['error'],
   });
   await responder.listen();

@@ -28,7 +28,7 @@ describe('snapshot consumer crash (real Kafka)', () => {
       logLevel: logLevel.NOTHING,
       retry: { retries: 0, initialRetryTime: 100, restartOnFailure: async () => false },
     });
-    const publisher = createKafka(infra.kafkaBrokers, 'snapshot-crash-test-publisher');
+    const publisher = createKafka({ KAFKA_BROKERS: infra.kafkaBrokers }, 'snapshot-crash-test-publisher');
     await ensureTopics(publisher);
     producer = new EventProducer(publisher);
     await producer.connect();
