@@ -3,13 +3,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Controller, INestMicroservice, Module } from '@nestjs/common';
+import { Controller, INestApplication, INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClientKafka, MessagePattern, Payload } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
 import { KafkaEnv, loadConfig } from '@funnel/config';
-import { createKafka, createProbeKafka, ensureTopics, KafkaConnection, rpcTransport } from '@funnel/kafka';
+import { ClickRecordedV1, CONTEXT_PARAM, parseEnvelopes, snapshotKey, TOPICS } from '@funnel/contracts';
+import { createKafka, createProbeKafka, ensureTopics, EventProducer, KafkaConnection, rpcTransport } from '@funnel/kafka';
+import { bootstrapService } from '@funnel/observability';
 import { waitFor } from '@funnel/testing';
+import { AppModule } from '../src/app.module';
+import { campaignSnapshot, linkSnapshot } from './fixtures';
 import { PrivateKafka } from './private-kafka';
 
 /**
@@ -131,6 +135,56 @@ describe('Kafka with SASL/SCRAM (private broker)', () => {
     } finally {
       await client?.close();
       await app?.close();
+    }
+  });
+
+  it('runs the redirect edge over SASL: its link table loads and its click worker produces', async () => {
+    const kafka = createKafka(env, 'sasl-it-edge');
+    await ensureTopics(kafka);
+    const producer = new EventProducer(kafka);
+    await producer.connect();
+    await producer.send(TOPICS.campaignSnapshots, [{ key: snapshotKey('acme', 'spring-launch'), value: JSON.stringify(campaignSnapshot()) }]);
+    await producer.send(TOPICS.linkSnapshots, [{ key: snapshotKey('acme', 'spring'), value: JSON.stringify(linkSnapshot()) }]);
+    await producer.disconnect();
+
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      KAFKA_BROKERS: env.KAFKA_BROKERS,
+      KAFKA_SASL_MECHANISM: env.KAFKA_SASL_MECHANISM,
+      KAFKA_SASL_USERNAME: env.KAFKA_SASL_USERNAME,
+      KAFKA_SASL_PASSWORD: env.KAFKA_SASL_PASSWORD,
+      REDIRECT_SPOOL_DIR: join(dir, 'spool'),
+      LOG_LEVEL: 'warn',
+    });
+    let app: INestApplication | undefined;
+    const consumer = kafka.consumer({ groupId: 'sasl-it-clicks' });
+    try {
+      app = await bootstrapService({ service: 'redirect-service', module: AppModule, port: 0, host: '127.0.0.1' });
+      const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+      await waitFor(
+        async () => (await (await fetch(`${base}/health`)).json()) as { dependencies: Record<string, { status: string }> },
+        (h) => h.dependencies.linkTable?.status === 'up',
+        { what: 'the link table loaded over SASL', timeoutMs: 30000 },
+      );
+      const res = await fetch(`${base}/acme/spring`, { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/126.0' } });
+      expect(res.status).toBe(302);
+      const clickId = new URL(res.headers.get('location') ?? 'http://x/').searchParams.get(CONTEXT_PARAM);
+
+      const clickIds: string[] = [];
+      await consumer.connect();
+      await consumer.subscribe({ topic: TOPICS.clicks, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          const parsed = parseEnvelopes(message.value ?? Buffer.alloc(0), { type: ClickRecordedV1.type, version: ClickRecordedV1.version, payload: ClickRecordedV1 });
+          if (parsed.ok) for (const e of parsed.envelopes) clickIds.push(e.payload.clickId);
+        },
+      });
+      // The click worker's own Kafka client (a separate thread, configured from the same env) sent it.
+      await waitFor(async () => clickIds, (ids) => ids.includes(clickId ?? ''), { what: 'the click produced over SASL', timeoutMs: 30000 });
+    } finally {
+      await consumer.disconnect();
+      await app?.close();
+      process.env = saved;
     }
   });
 });
