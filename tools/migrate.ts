@@ -8,7 +8,7 @@ import { createKafka, ensureTopics } from '@funnel/kafka';
 
 async function main(): Promise<void> {
   const env = loadConfig(ClickHouseEnv);
-  const changed = await ensureTopics(createKafka(env.KAFKA_BROKERS, 'funnel-migrate'));
+  const changed = await ensureTopics(createKafka(env, 'funnel-migrate'));
   console.error(`[funnel] migrate: kafka topics ready (${changed.length} created or given more partitions)`);
   const clickhouse = createClickHouse(env);
   try {

@@ -191,7 +191,7 @@ function table(title: string, rows: readonly OpStats[]): string[] {
  * reply group: another stack on the same Kafka.
  */
 async function otherMembers(): Promise<string[]> {
-  const admin = createKafka(BROKERS, `bench-control-plane-${runId}`).admin();
+  const admin = createKafka({ KAFKA_BROKERS: BROKERS }, `bench-control-plane-${runId}`).admin();
   await admin.connect();
   try {
     const names = (await admin.listGroups()).groups

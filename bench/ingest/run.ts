@@ -212,7 +212,7 @@ const ANALYTICS_PATTERNS: RpcPattern[] = [RPC.analyticsFunnel, RPC.analyticsGrou
 
 /** A request-reply client like the gateway's, its replies consumed in a group of its own. */
 async function connectRpc(): Promise<ClientKafka> {
-  const client = new ClientKafka(rpcTransport(BROKERS, `bench-ingest-${id}`, `bench-ingest-rpc-${id}`).options ?? {});
+  const client = new ClientKafka(rpcTransport({ KAFKA_BROKERS: BROKERS }, `bench-ingest-${id}`, `bench-ingest-rpc-${id}`).options ?? {});
   for (const pattern of ANALYTICS_PATTERNS) client.subscribeToResponseOf(pattern);
   await client.connect();
   const deadline = Date.now() + 60000;

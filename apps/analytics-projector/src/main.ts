@@ -8,7 +8,7 @@ import { SERVICE } from './platform/projector-options';
 runMain(SERVICE, async () => {
   const env = loadConfig(ProjectorEnv);
   // Before the RPC server subscribes: it does not auto-create its request topic.
-  await ensureTopics(createKafka(env.KAFKA_BROKERS, `${SERVICE}-admin`));
+  await ensureTopics(createKafka(env, `${SERVICE}-admin`));
 
   // bootstrapService takes a module class; this one carries the configured AppModule.
   @Module({ imports: [AppModule.register({ env, groupId: env.PROJECTOR_GROUP_ID })] })
@@ -18,6 +18,6 @@ runMain(SERVICE, async () => {
     service: SERVICE,
     module: AnalyticsProjectorModule,
     port: env.PROJECTOR_PORT,
-    rpc: rpcTransport(env.KAFKA_BROKERS, SERVICE, SERVICE),
+    rpc: rpcTransport(env, SERVICE, SERVICE),
   });
 });

@@ -64,7 +64,7 @@ describe('analytics-projector killed with SIGKILL mid-traffic', () => {
   beforeAll(async () => {
     if (!existsSync(BUILT_APP_MODULE)) throw new Error(`${BUILT_APP_MODULE} is missing: build first (bash deploy/build.sh)`);
     const infra = await getInfra();
-    const kafka = createKafka(infra.kafkaBrokers, uniqueId('crash-admin-'));
+    const kafka = createKafka({ KAFKA_BROKERS: infra.kafkaBrokers }, uniqueId('crash-admin-'));
     await ensureTopics(kafka);
     // The group starts at the current end of the topics: it reads what the test produces, never history.
     const admin = kafka.admin();
@@ -92,7 +92,7 @@ describe('analytics-projector killed with SIGKILL mid-traffic', () => {
   afterAll(async () => {
     await kill();
     const infra = await getInfra();
-    const admin = createKafka(infra.kafkaBrokers, uniqueId('crash-admin-')).admin();
+    const admin = createKafka({ KAFKA_BROKERS: infra.kafkaBrokers }, uniqueId('crash-admin-')).admin();
     await admin.connect();
     await admin.deleteGroups([groupId]).catch(() => undefined);
     await admin.disconnect();
@@ -104,7 +104,7 @@ describe('analytics-projector killed with SIGKILL mid-traffic', () => {
     const traffic = generateTraffic({ handle: uniqueId('crash'), seed: 7, clicks: 3000, fromMs: Date.UTC(2026, 1, 1), toMs: Date.UTC(2026, 1, 20) });
     start();
     const infra = await getInfra();
-    const producer = new EventProducer(createKafka(infra.kafkaBrokers, uniqueId('crash-producer-')));
+    const producer = new EventProducer(createKafka({ KAFKA_BROKERS: infra.kafkaBrokers }, uniqueId('crash-producer-')));
     await producer.connect();
     const stored = async () => {
       const [row] = await clickhouse.query<{ n: string }>(sql`SELECT count() AS n FROM ${identifier(CH_TABLES.clicks)} WHERE handle = ${traffic.handle}`).catch(() => [{ n: '0' }]);

@@ -30,7 +30,7 @@ export interface ProjectorBed {
 
 export async function createProjectorBed(topics: readonly string[]): Promise<ProjectorBed> {
   const infra = await getInfra();
-  const kafka = createKafka(infra.kafkaBrokers, uniqueId('projector-test-'));
+  const kafka = createKafka({ KAFKA_BROKERS: infra.kafkaBrokers }, uniqueId('projector-test-'));
   await ensureTopics(kafka);
   const database = uniqueId('projector_test_');
   const groupId = uniqueId('analytics-projector-test-');

@@ -36,7 +36,7 @@ describe('analytics-projector service (HTTP health + Kafka RPC)', () => {
       LOG_LEVEL: 'warn',
     });
     // Start the new group at the end of the topics: this test reads no history.
-    const admin = createKafka(infra.kafkaBrokers, `${groupId}-admin`).admin();
+    const admin = createKafka({ KAFKA_BROKERS: infra.kafkaBrokers }, `${groupId}-admin`).admin();
     await admin.connect();
     for (const topic of [TOPICS.clicks, TOPICS.conversions]) {
       const offsets = await admin.fetchTopicOffsets(topic);
@@ -46,13 +46,13 @@ describe('analytics-projector service (HTTP health + Kafka RPC)', () => {
 
     @Module({ imports: [AppModule.register({ env, groupId })] })
     class ServiceUnderTest {}
-    await ensurePrefixedRpcTopics(createKafka(infra.kafkaBrokers, `${groupId}-topics`), RPC_PREFIX);
-    const server = new PrefixedServerKafka(RPC_PREFIX, rpcTransport(env.KAFKA_BROKERS, groupId, groupId).options ?? {});
+    await ensurePrefixedRpcTopics(createKafka({ KAFKA_BROKERS: infra.kafkaBrokers }, `${groupId}-topics`), RPC_PREFIX);
+    const server = new PrefixedServerKafka(RPC_PREFIX, rpcTransport(env, groupId, groupId).options ?? {});
     app = await bootstrapService({ service: 'analytics-projector', module: ServiceUnderTest, port: 0, rpc: { strategy: server } });
     const address = app.getHttpServer().address() as AddressInfo;
     baseUrl = `http://127.0.0.1:${address.port}`;
 
-    client = new ClientKafka(rpcTransport(env.KAFKA_BROKERS, `${groupId}-caller`, `${groupId}-caller`).options ?? {});
+    client = new ClientKafka(rpcTransport(env, `${groupId}-caller`, `${groupId}-caller`).options ?? {});
     client.subscribeToResponseOf(`${RPC_PREFIX}${RPC.analyticsFunnel}`);
     await client.connect();
     await waitFor(async () => client.getConsumerAssignments(), (a) => a[`${RPC_PREFIX}${RPC.analyticsFunnel}.reply`] !== undefined, {
@@ -67,11 +67,11 @@ describe('analytics-projector service (HTTP health + Kafka RPC)', () => {
     const clickhouse = createClickHouse({ url: (await getInfra()).clickhouseUrl, database: 'default' });
     await clickhouse.command(sql`DROP DATABASE IF EXISTS ${identifier(database)}`);
     await clickhouse.close();
-    const admin = createKafka((await getInfra()).kafkaBrokers, `${groupId}-cleanup`).admin();
+    const admin = createKafka({ KAFKA_BROKERS: (await getInfra()).kafkaBrokers }, `${groupId}-cleanup`).admin();
     await admin.connect();
     await admin.deleteGroups([groupId, `${groupId}-server`, `${groupId}-caller-client`]).catch(() => undefined);
     await admin.disconnect();
-    await deletePrefixedRpcTopics(createKafka((await getInfra()).kafkaBrokers, `${groupId}-cleanup`), RPC_PREFIX).catch(() => undefined);
+    await deletePrefixedRpcTopics(createKafka({ KAFKA_BROKERS: (await getInfra()).kafkaBrokers }, `${groupId}-cleanup`), RPC_PREFIX).catch(() => undefined);
   });
 
   const call = (handle: string, body: Record<string, string>) => {

@@ -7,11 +7,11 @@ import { SERVICE } from './platform/campaign.config';
 runMain(SERVICE, async () => {
   const env = loadConfig(CampaignEnv);
   // Before the RPC server subscribes and the relay produces: both use topics that must exist.
-  await ensureTopics(createKafka(env.KAFKA_BROKERS, `${SERVICE}-admin`));
+  await ensureTopics(createKafka(env, `${SERVICE}-admin`));
   await bootstrapService({
     service: SERVICE,
     module: AppModule,
     port: env.CAMPAIGN_PORT,
-    rpc: rpcTransport(env.KAFKA_BROKERS, SERVICE, SERVICE),
+    rpc: rpcTransport(env, SERVICE, SERVICE),
   });
 });

@@ -25,7 +25,7 @@ export interface TestBed {
 export async function createTestBed(prefix: string): Promise<TestBed> {
   const infra = await getInfra();
   const db = await createMigratedDatabase(SERVICE_DIR, 'CAMPAIGN_DATABASE_URL', infra.campaignDatabaseUrl, prefix);
-  const kafka = createKafka(infra.kafkaBrokers, `${prefix}-test`);
+  const kafka = createKafka({ KAFKA_BROKERS: infra.kafkaBrokers }, `${prefix}-test`);
   await ensureTopics(kafka);
   const prisma = new PrismaClient({ adapter: createPrismaAdapter(db.url, 4) });
   return {

@@ -66,7 +66,7 @@ export async function startControlPlane(prefix: string): Promise<ControlPlane> {
   process.env.PUBLIC_REDIRECT_BASE_URL = TEST_REDIRECT_BASE;
   process.env.LOG_LEVEL ??= 'warn';
 
-  const transport = rpcTransport(bed.brokers, 'campaign-service-test', uniqueId('campaign-service-test-')).options ?? {};
+  const transport = rpcTransport({ KAFKA_BROKERS: bed.brokers }, 'campaign-service-test', uniqueId('campaign-service-test-')).options ?? {};
   const service = await NestFactory.createMicroservice(AppModule, {
     strategy: new PrefixedServerKafka(RPC_PREFIX, transport),
     logger: jsonLogger('campaign-service-test', 'warn'),

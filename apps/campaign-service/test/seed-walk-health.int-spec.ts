@@ -30,9 +30,9 @@ describe('seed 000 walk: campaign, link, health before any webhook', () => {
     const database = await createTestDatabase(infra.conversionDatabaseUrl);
     dropDatabase = () => database.drop();
     const groupId = uniqueId('conversion-service-walk-');
-    await startServiceGroupsAtEnd(createKafka(infra.kafkaBrokers, 'conversion-service-walk'), groupId);
+    await startServiceGroupsAtEnd(createKafka({ KAFKA_BROKERS: infra.kafkaBrokers }, 'conversion-service-walk'), groupId);
     const env = loadConfig(ConversionEnv, { KAFKA_BROKERS: infra.kafkaBrokers, CONVERSION_DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
-    const transport = rpcTransport(infra.kafkaBrokers, 'conversion-service-walk', uniqueId('conversion-service-walk-rpc-')).options ?? {};
+    const transport = rpcTransport({ KAFKA_BROKERS: infra.kafkaBrokers }, 'conversion-service-walk', uniqueId('conversion-service-walk-rpc-')).options ?? {};
     conversion = await NestFactory.createMicroservice(ConversionAppModule.register({ env, groupId }), {
       strategy: new PrefixedServerKafka(RPC_PREFIX, transport),
       logger: jsonLogger('conversion-service-walk', 'warn'),

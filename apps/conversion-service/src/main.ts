@@ -16,6 +16,6 @@ runMain(SERVICE, async () => {
     service: SERVICE,
     module: ConversionServiceModule,
     port: env.CONVERSION_PORT,
-    rpc: rpcTransport(env.KAFKA_BROKERS, SERVICE, SERVICE),
+    rpc: rpcTransport(env, SERVICE, SERVICE),
   });
 });

@@ -125,7 +125,7 @@ export interface TestService {
 /** The whole service in-process (consumers, outbox relay, dispatcher), without its HTTP and RPC listeners. */
 export async function startService(overrides: Record<string, string> = {}): Promise<TestService> {
   const infra = await getInfra();
-  const kafka = createKafka(infra.kafkaBrokers, 'conversion-service-it');
+  const kafka = createKafka({ KAFKA_BROKERS: infra.kafkaBrokers }, 'conversion-service-it');
   await ensureTopics(kafka);
   const groupId = uniqueId('conversion-service-it-');
   const creating = createTestDatabase(infra.conversionDatabaseUrl);

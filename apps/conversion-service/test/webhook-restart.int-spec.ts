@@ -75,7 +75,7 @@ describe('webhook retries survive a killed conversion-service (built service, re
     kafkaBrokers = infra.kafkaBrokers;
     database = await createTestDatabase(infra.conversionDatabaseUrl);
     // New consumer groups would read the shared topics from the beginning: start them at the end.
-    const kafka = createKafka(kafkaBrokers, 'conversion-restart-it');
+    const kafka = createKafka({ KAFKA_BROKERS: kafkaBrokers }, 'conversion-restart-it');
     await startServiceGroupsAtEnd(kafka, groupId);
     db = new Client({ connectionString: database.url });
     await db.connect();

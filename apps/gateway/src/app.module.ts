@@ -28,7 +28,7 @@ export class AppModule {
         {
           provide: HEALTH_CHECKS,
           inject: [GATEWAY_ENV, RpcClient],
-          useFactory: (env: GatewayEnv, rpc: RpcClient) => [kafkaHealthCheck(env.KAFKA_BROKERS), rpcRepliesHealthCheck(rpc)],
+          useFactory: (env: GatewayEnv, rpc: RpcClient) => [kafkaHealthCheck(env), rpcRepliesHealthCheck(rpc)],
         },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
         { provide: APP_PIPE, useClass: GatewayValidationPipe },

@@ -139,7 +139,7 @@ beforeAll(async () => {
   process.env.LOG_LEVEL ??= 'warn';
   const env = loadConfig(GatewayEnv, { JWT_SECRET: SECRET, KAFKA_BROKERS: infra.kafkaBrokers, RPC_TIMEOUT_MS: String(RPC_TIMEOUT_MS) });
 
-  await ensurePrefixedRpcTopics(createKafka(infra.kafkaBrokers, uniqueId('gateway-int-admin')), RPC_PREFIX);
+  await ensurePrefixedRpcTopics(createKafka({ KAFKA_BROKERS: infra.kafkaBrokers }, uniqueId('gateway-int-admin')), RPC_PREFIX);
   @Module({ imports: [AppModule.register({ env, rpcGroupId: uniqueId('gateway-int'), rpcTopicPrefix: RPC_PREFIX })] })
   class GatewayUnderTest {}
 
@@ -148,7 +148,7 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${address.port}`;
 
   responder = await NestFactory.createMicroservice<MicroserviceOptions>(FakeOwnerModule, {
-    strategy: new ThisTestOnlyServer(RPC_PREFIX, rpcTransport(infra.kafkaBrokers, 'fake-owner', uniqueId('fake-owner')).options ?? {}),
+    strategy: new ThisTestOnlyServer(RPC_PREFIX, rpcTransport({ KAFKA_BROKERS: infra.kafkaBrokers }, 'fake-owner', uniqueId('fake-owner')).options ?? {}),
     logger: ['error'],
   });
   await responder.listen();
@@ -165,7 +165,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await responder?.close();
   await gateway?.close();
-  await deletePrefixedRpcTopics(createKafka((await getInfra()).kafkaBrokers, uniqueId('gateway-int-admin')), RPC_PREFIX).catch(() => undefined);
+  await deletePrefixedRpcTopics(createKafka({ KAFKA_BROKERS: (await getInfra()).kafkaBrokers }, uniqueId('gateway-int-admin')), RPC_PREFIX).catch(() => undefined);
 });
 
 describe('gateway over Kafka request-reply', () => {

@@ -35,7 +35,7 @@ describe('redirect-service click durability while Kafka is down', () => {
   beforeAll(async () => {
     broker = await PrivateKafka.create(join(dir, 'kafka'));
     await broker.start();
-    kafka = createKafka(broker.brokers, 'redirect-durability-spec');
+    kafka = createKafka({ KAFKA_BROKERS: broker.brokers }, 'redirect-durability-spec');
     await ensureTopics(kafka);
     const producer = new EventProducer(kafka);
     await producer.connect();

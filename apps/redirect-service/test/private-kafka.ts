@@ -19,10 +19,17 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A SCRAM-SHA-512 user created when the storage is formatted (KRaft keeps SCRAM credentials in its metadata log). */
+export interface ScramUser {
+  username: string;
+  password: string;
+}
+
 /**
  * A single-node KRaft broker of this test's own, run from the broker jars that deploy/infra.sh
  * fetched into the state folder, so a test can stop and restart "Kafka" without touching the
- * shared broker. Its data lives in `dir` and survives stop/start.
+ * shared broker. Its data lives in `dir` and survives stop/start. With `scram`, its client listener is
+ * SASL_PLAINTEXT and only that user (SCRAM-SHA-512) gets in; the controller listener stays internal.
  */
 export class PrivateKafka {
   private process: ChildProcess | undefined;
@@ -32,12 +39,13 @@ export class PrivateKafka {
     private readonly dir: string,
     private readonly port: number,
     private readonly controllerPort: number,
+    readonly scram: ScramUser | undefined,
   ) {
     this.brokers = `127.0.0.1:${port}`;
   }
 
-  static async create(dir: string): Promise<PrivateKafka> {
-    const kafka = new PrivateKafka(dir, await freePort(), await freePort());
+  static async create(dir: string, options: { scram?: ScramUser } = {}): Promise<PrivateKafka> {
+    const kafka = new PrivateKafka(dir, await freePort(), await freePort(), options.scram);
     kafka.configure();
     return kafka;
   }
@@ -55,6 +63,15 @@ export class PrivateKafka {
     if (!existsSync(this.lib)) throw new Error(`no broker jars in ${this.lib}: run \`bash deploy/infra.sh up\` once`);
     mkdirSync(join(this.dir, 'data'), { recursive: true });
     const properties = join(this.dir, 'server.properties');
+    const listener = this.scram ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
+    const sasl = this.scram
+      ? [
+          'sasl.enabled.mechanisms=SCRAM-SHA-512',
+          'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+          // The broker talks to itself on the client listener, as the same SCRAM user.
+          `listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${this.scram.username}" password="${this.scram.password}";`,
+        ]
+      : [];
     writeFileSync(
       properties,
       [
@@ -62,10 +79,11 @@ export class PrivateKafka {
         'node.id=1',
         `controller.quorum.voters=1@127.0.0.1:${this.controllerPort}`,
         'controller.listener.names=CONTROLLER',
-        `listeners=PLAINTEXT://127.0.0.1:${this.port},CONTROLLER://127.0.0.1:${this.controllerPort}`,
-        `advertised.listeners=PLAINTEXT://127.0.0.1:${this.port}`,
-        'inter.broker.listener.name=PLAINTEXT',
-        'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+        `listeners=${listener}://127.0.0.1:${this.port},CONTROLLER://127.0.0.1:${this.controllerPort}`,
+        `advertised.listeners=${listener}://127.0.0.1:${this.port}`,
+        `inter.broker.listener.name=${listener}`,
+        `listener.security.protocol.map=CONTROLLER:PLAINTEXT,${listener}:${listener}`,
+        ...sasl,
         `log.dirs=${join(this.dir, 'data')}`,
         'num.partitions=1',
         'offsets.topic.replication.factor=1',
@@ -77,7 +95,8 @@ export class PrivateKafka {
       ].join('\n'),
     );
     const clusterId = randomBytes(16).toString('base64url');
-    execFileSync('java', [...this.java(), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties], { stdio: 'ignore' });
+    const users = this.scram ? ['--add-scram', `SCRAM-SHA-512=[name=${this.scram.username},password=${this.scram.password}]`] : [];
+    execFileSync('java', [...this.java(), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties, ...users], { stdio: 'ignore' });
   }
 
   /** Starts the broker and resolves once a client can create a topic on it. */
@@ -104,7 +123,8 @@ export class PrivateKafka {
   }
 
   private async answers(): Promise<boolean> {
-    const admin = new Kafka({ clientId: 'private-kafka-probe', brokers: [this.brokers], logLevel: logLevel.NOTHING, connectionTimeout: 1000, retry: { retries: 0 } }).admin();
+    const sasl = this.scram ? { mechanism: 'scram-sha-512' as const, ...this.scram } : undefined;
+    const admin = new Kafka({ clientId: 'private-kafka-probe', brokers: [this.brokers], sasl, logLevel: logLevel.NOTHING, connectionTimeout: 1000, retry: { retries: 0 } }).admin();
     try {
       await admin.connect();
       await admin.createTopics({ topics: [{ topic: 'probe', numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });

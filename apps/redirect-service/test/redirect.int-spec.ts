@@ -68,7 +68,7 @@ describe('redirect-service against real Kafka', () => {
     // Long enough that the last test proves shutdown drains the queue rather than the timer.
     process.env.CLICK_FLUSH_INTERVAL_MS = '1000';
     process.env.REDIRECT_SPOOL_DIR = spoolDir;
-    kafka = createKafka(infra.kafkaBrokers, 'redirect-int-spec');
+    kafka = createKafka({ KAFKA_BROKERS: infra.kafkaBrokers }, 'redirect-int-spec');
     await ensureTopics(kafka);
     producer = new EventProducer(kafka);
     await producer.connect();

@@ -22,7 +22,7 @@ describe('snapshot consumer crash (real Kafka)', () => {
 
   beforeAll(async () => {
     const infra = await getInfra();
-    kafka = createKafka(infra.kafkaBrokers, 'snapshot-crash-test');
+    kafka = createKafka({ KAFKA_BROKERS: infra.kafkaBrokers }, 'snapshot-crash-test');
     await ensureTopics(kafka);
     producer = new EventProducer(kafka);
     await producer.connect();

@@ -46,6 +46,32 @@ export class KafkaEnv extends CommonEnv {
   /** Comma-separated host:port list. */
   @Matches(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
   KAFKA_BROKERS = '127.0.0.1:9092';
+  /**
+   * SASL mechanism towards the brokers: empty = none (only the local stack on loopback), or SCRAM.
+   * Production sets it with the two credentials below (docs/deploy.md); one without the other stops the boot.
+   */
+  @IsIn(['', 'scram-sha-256', 'scram-sha-512']) @SaslCredentialsMatchMechanism()
+  KAFKA_SASL_MECHANISM: '' | 'scram-sha-256' | 'scram-sha-512' = '';
+  @IsString() KAFKA_SASL_USERNAME = '';
+  @IsString() KAFKA_SASL_PASSWORD = '';
+  /** TLS to the brokers (system CAs; NODE_EXTRA_CA_CERTS adds a private one). */
+  @AsBoolean() @IsBoolean() KAFKA_SSL = false;
+}
+
+/** A mechanism needs both credentials, and credentials without a mechanism would be silently unused. */
+function SaslCredentialsMatchMechanism() {
+  return ValidateBy({
+    name: 'saslCredentialsMatchMechanism',
+    validator: {
+      validate: (mechanism: unknown, args) => {
+        const env = args?.object as { KAFKA_SASL_USERNAME?: string; KAFKA_SASL_PASSWORD?: string };
+        const given = [env.KAFKA_SASL_USERNAME, env.KAFKA_SASL_PASSWORD].filter((v) => typeof v === 'string' && v !== '').length;
+        return mechanism ? given === 2 : given === 0;
+      },
+      defaultMessage: () =>
+        'KAFKA_SASL_MECHANISM needs both KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, and the credentials need a mechanism',
+    },
+  });
 }
 
 export class ClickHouseEnv extends KafkaEnv {

@@ -24,8 +24,14 @@ export function loadConfig<T extends object>(schema: new () => T, env: NodeJS.Pr
   const errors = validateSync(instance, { whitelist: true });
   if (errors.length) {
     throw new ConfigError(
-      errors.map((e) => `${e.property}=${JSON.stringify(env[e.property] ?? null)}: ${Object.values(e.constraints ?? {}).join('; ')}`),
+      errors.map((e) => `${e.property}=${shown(e.property, env[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`),
     );
   }
   return instance;
+}
+
+/** A boot error names the variable; a secret's value stays out of it (and so out of the logs). */
+function shown(name: string, value: string | undefined): string {
+  if (value !== undefined && /(PASSWORD|SECRET|KEY)$/.test(name)) return '"<hidden>"';
+  return JSON.stringify(value ?? null);
 }

@@ -34,7 +34,7 @@ describe('kafka lib against a real broker', () => {
 
   beforeAll(async () => {
     const infra = await getInfra();
-    kafka = createKafka(infra.kafkaBrokers, 'kafka-lib-it');
+    kafka = createKafka({ KAFKA_BROKERS: infra.kafkaBrokers }, 'kafka-lib-it');
     clickhouse = createClickHouse({ url: infra.clickhouseUrl, database: infra.clickhouseDatabase });
     await clickhouse.ensureDatabase();
   });
@@ -83,7 +83,7 @@ describe('kafka lib against a real broker', () => {
     const script = `
       const { createKafka, EventProducer } = require(${JSON.stringify(join(built, 'kafka', 'src', 'index.js'))});
       (async () => {
-        const producer = new EventProducer(createKafka(process.env.BROKERS, 'kafka-lib-it-producer'));
+        const producer = new EventProducer(createKafka({ KAFKA_BROKERS: process.env.BROKERS }, 'kafka-lib-it-producer'));
         await producer.connect();
         for (const e of JSON.parse(process.env.ENVELOPES)) await producer.publish(process.env.TOPIC, e.aggregateId, e);
         await producer.disconnect();

@@ -1,14 +1,47 @@
-import { Admin, Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Admin, Kafka, KafkaConfig, logLevel, Partitioners, SASLOptions } from 'kafkajs';
 import { RPC_TOPICS, TOPIC_SPECS, TopicSpec } from '@funnel/contracts';
 
 export function parseBrokers(brokers: string): string[] {
   return brokers.split(',').map((b) => b.trim()).filter(Boolean);
 }
 
-export function createKafka(brokers: string, clientId: string): Kafka {
+/**
+ * The Kafka variables of KafkaEnv (@funnel/config), as services load them. Only KAFKA_BROKERS is
+ * required so a test can name a plaintext broker; a service always passes its whole env.
+ */
+export interface KafkaConnection {
+  KAFKA_BROKERS: string;
+  /** '' = no authentication (the local loopback stack), else SCRAM with the two credentials below. */
+  KAFKA_SASL_MECHANISM?: '' | 'scram-sha-256' | 'scram-sha-512';
+  KAFKA_SASL_USERNAME?: string;
+  KAFKA_SASL_PASSWORD?: string;
+  /** TLS to the brokers (system CAs, plus NODE_EXTRA_CA_CERTS for a private one). */
+  KAFKA_SSL?: boolean;
+}
+
+/**
+ * Where and how every Kafka client of the platform connects: brokers, SASL, TLS. Used by
+ * createKafka, rpcTransport and the health probes alike, so no client is left unauthenticated.
+ */
+export function kafkaConnectionOptions(connection: KafkaConnection): Pick<KafkaConfig, 'brokers' | 'sasl' | 'ssl'> {
+  const options: Pick<KafkaConfig, 'brokers' | 'sasl' | 'ssl'> = { brokers: parseBrokers(connection.KAFKA_BROKERS) };
+  const mechanism = connection.KAFKA_SASL_MECHANISM ?? '';
+  if (mechanism !== '') {
+    const username = connection.KAFKA_SASL_USERNAME ?? '';
+    const password = connection.KAFKA_SASL_PASSWORD ?? '';
+    // KafkaEnv refuses this at boot; a direct caller gets the same answer rather than an anonymous client.
+    if (!username || !password) throw new Error(`KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`);
+    const sasl: SASLOptions = { mechanism, username, password };
+    options.sasl = sasl;
+  }
+  if (connection.KAFKA_SSL) options.ssl = true;
+  return options;
+}
+
+export function createKafka(connection: KafkaConnection, clientId: string): Kafka {
   return new Kafka({
     clientId,
-    brokers: parseBrokers(brokers),
+    ...kafkaConnectionOptions(connection),
     logLevel: logLevel.WARN,
     retry: { initialRetryTime: 200, retries: 8 },
   });
@@ -23,6 +56,17 @@ export function createKafka(brokers: string, clientId: string): Kafka {
  */
 export const RPC_REQUEST_PARTITIONS = 4;
 export const RPC_REPLY_PARTITIONS = 1;
+
+/** A client for health probes: no retries, so a down (or refusing) broker shows within the probe's timeout. */
+export function createProbeKafka(connection: KafkaConnection, clientId: string): Kafka {
+  return new Kafka({
+    clientId,
+    ...kafkaConnectionOptions(connection),
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1000,
+    retry: { retries: 0 },
+  });
+}
 
 /** Event topics (with their DLQs) and the request-reply topics, created once at deploy or boot. */
 export const ALL_TOPIC_SPECS: readonly TopicSpec[] = [

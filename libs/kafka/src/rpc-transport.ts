@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { KafkaOptions, Transport } from '@nestjs/microservices';
-import { parseBrokers, RPC_REQUEST_PARTITIONS } from './kafka';
+import { KafkaConnection, kafkaConnectionOptions, RPC_REQUEST_PARTITIONS } from './kafka';
 
 /**
  * How long the group waits for a silent member (a SIGKILLed instance) before handing its request
@@ -16,11 +16,11 @@ const RPC_HEARTBEAT_INTERVAL_MS = 1000;
  * Server side: `app.connectMicroservice(rpcTransport(...))`: the instances of a service share
  * `groupId` and so split the request partitions. Client side (the gateway): see rpcClientTransport.
  */
-export function rpcTransport(brokers: string, clientId: string, groupId: string): KafkaOptions {
+export function rpcTransport(connection: KafkaConnection, clientId: string, groupId: string): KafkaOptions {
   return {
     transport: Transport.KAFKA,
     options: {
-      client: { clientId, brokers: parseBrokers(brokers), retry: { initialRetryTime: 200, retries: 8 } },
+      client: { clientId, ...kafkaConnectionOptions(connection), retry: { initialRetryTime: 200, retries: 8 } },
       consumer: {
         groupId,
         allowAutoTopicCreation: false,
@@ -46,7 +46,7 @@ export function rpcTransport(brokers: string, clientId: string, groupId: string)
  * Nothing is committed: a fresh group starts at the end of the topics, and the broker drops a group
  * with no offsets once its instance has stopped.
  */
-export function rpcClientTransport(brokers: string, clientId: string, groupPrefix: string): KafkaOptions {
-  const base = rpcTransport(brokers, clientId, `${groupPrefix}-${randomUUID()}`);
+export function rpcClientTransport(connection: KafkaConnection, clientId: string, groupPrefix: string): KafkaOptions {
+  const base = rpcTransport(connection, clientId, `${groupPrefix}-${randomUUID()}`);
   return { ...base, options: { ...base.options, run: { ...base.options?.run, autoCommit: false } } };
 }

@@ -10,7 +10,7 @@ describe('scale-out settings against a real broker', () => {
 
   beforeAll(async () => {
     brokers = (await getInfra()).kafkaBrokers;
-    kafka = createKafka(brokers, 'kafka-scale-it');
+    kafka = createKafka({ KAFKA_BROKERS: brokers }, 'kafka-scale-it');
   });
 
   async function partitions(topic: string): Promise<number> {
@@ -53,7 +53,7 @@ describe('scale-out settings against a real broker', () => {
       { topic: pattern, numPartitions: 4 },
       { topic: `${pattern}.reply`, numPartitions: 1 },
     ]);
-    const clients = [0, 1].map(() => new ClientKafka(rpcClientTransport(brokers, `it-${id}`, `it-${id}`).options ?? {}));
+    const clients = [0, 1].map(() => new ClientKafka(rpcClientTransport({ KAFKA_BROKERS: brokers }, `it-${id}`, `it-${id}`).options ?? {}));
     try {
       for (const client of clients) {
         client.subscribeToResponseOf(pattern);

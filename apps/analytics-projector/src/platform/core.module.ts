@@ -51,7 +51,7 @@ export class CoreModule {
       {
         provide: KAFKA,
         useFactory: async (): Promise<Kafka> => {
-          const kafka = createKafka(options.env.KAFKA_BROKERS, SERVICE);
+          const kafka = createKafka(options.env, SERVICE);
           // Before anything subscribes: the consumer does not auto-create topics.
           await ensureTopics(kafka);
           return kafka;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Admin, Kafka, logLevel } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import { ClickHouse, clickHouseHealthCheck } from '@funnel/clickhouse';
-import { parseBrokers } from '@funnel/kafka';
+import { createProbeKafka } from '@funnel/kafka';
 import { HealthCheck } from '@funnel/observability';
 import { AnalyticsEventsConsumer } from '../ingest/analytics-events.consumer';
 import { CLICKHOUSE, PROJECTOR_OPTIONS, ProjectorOptions, SERVICE } from './projector-options';
@@ -22,14 +22,7 @@ export class ProjectorHealthChecks implements OnApplicationShutdown {
     consumer: AnalyticsEventsConsumer,
   ) {
     // No retries: a probe should report a down broker, not wait it out.
-    const kafka = new Kafka({
-      clientId: `${SERVICE}-health`,
-      brokers: parseBrokers(options.env.KAFKA_BROKERS),
-      logLevel: logLevel.NOTHING,
-      connectionTimeout: 1000,
-      retry: { retries: 0 },
-    });
-    this.admin = kafka.admin();
+    this.admin = createProbeKafka(options.env, `${SERVICE}-health`).admin();
     this.checks = [
       {
         name: 'kafka',

@@ -1,6 +1,5 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { CampaignEnv } from '@funnel/config';
-import { parseBrokers } from '@funnel/kafka';
+import { createProbeKafka } from '@funnel/kafka';
 import { HealthCheck } from '@funnel/observability';
 import { SERVICE } from './campaign.config';
 import { PrismaService } from './event-store/prisma.service';
@@ -8,13 +7,7 @@ import { PrismaService } from './event-store/prisma.service';
 /** Dependencies GET /health reports on: the database (event store, outbox) and the broker (RPC, relay). */
 export function campaignHealthChecks(prisma: PrismaService, env: CampaignEnv): HealthCheck[] {
   // No retries: a health probe should report a down broker, not wait it out.
-  const kafka = new Kafka({
-    clientId: `${SERVICE}-health`,
-    brokers: parseBrokers(env.KAFKA_BROKERS),
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1000,
-    retry: { retries: 0 },
-  });
+  const kafka = createProbeKafka(env, `${SERVICE}-health`);
   return [
     {
       name: 'postgres',

@@ -10,7 +10,7 @@ export const kafkaProvider: Provider = {
   provide: KAFKA,
   inject: [SERVICE_OPTIONS],
   useFactory: async (options: ConversionServiceOptions): Promise<Kafka> => {
-    const kafka = createKafka(options.env.KAFKA_BROKERS, SERVICE);
+    const kafka = createKafka(options.env, SERVICE);
     await ensureTopics(kafka);
     return kafka;
   },

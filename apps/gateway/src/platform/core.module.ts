@@ -13,7 +13,7 @@ export class CoreModule {
     const { env, rpcGroupId = 'gateway', rpcTopicPrefix = '' } = options;
     return {
       module: CoreModule,
-      imports: [ClientsModule.register([{ name: KAFKA_RPC_CLIENT, ...rpcClientTransport(env.KAFKA_BROKERS, 'gateway', rpcGroupId) }])],
+      imports: [ClientsModule.register([{ name: KAFKA_RPC_CLIENT, ...rpcClientTransport(env, 'gateway', rpcGroupId) }])],
       providers: [{ provide: GATEWAY_ENV, useValue: env }, { provide: RPC_TOPIC_PREFIX, useValue: rpcTopicPrefix }, RpcClient, AuthGuard],
       exports: [GATEWAY_ENV, RpcClient, AuthGuard],
     };

@@ -13,7 +13,7 @@ const { env, service, clicksTopic } = workerData as ClickWorkerData;
 const port = parentPort;
 if (!port) throw new Error('click-worker runs as a worker thread');
 const logger = jsonLogger(`${service}:clicks`);
-const backend = new ClickBackend(createKafka(env.KAFKA_BROKERS, service), env, logger, undefined, clicksTopic);
+const backend = new ClickBackend(createKafka(env, service), env, logger, undefined, clicksTopic);
 const reply = (message: FromClickWorker) => port.postMessage(message);
 
 // Messages are handled in arrival order; only a drain awaits, and it is the last one (the request

@@ -13,7 +13,7 @@ import { KAFKA, REDIRECT_ENV, SERVICE } from './tokens';
       inject: [REDIRECT_ENV],
       // Topics are created before anything subscribes or produces, so a fresh cluster boots cleanly.
       useFactory: async (env: RedirectEnv) => {
-        const kafka = createKafka(env.KAFKA_BROKERS, SERVICE);
+        const kafka = createKafka(env, SERVICE);
         await ensureTopics(kafka);
         return kafka;
       },

@@ -17,7 +17,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   private readonly relay: OutboxRelay;
 
   constructor(@Inject(CAMPAIGN_ENV) env: CampaignEnv, prisma: PrismaService) {
-    this.producer = new EventProducer(createKafka(env.KAFKA_BROKERS, `${SERVICE}-outbox`));
+    this.producer = new EventProducer(createKafka(env, `${SERVICE}-outbox`));
     this.relay = new OutboxRelay(new PrismaOutboxStore(prisma), this.producer, {
       warn: (m) => this.logger.warn(m),
       error: (m) => this.logger.error(m),

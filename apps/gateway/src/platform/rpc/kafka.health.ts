@@ -1,17 +1,10 @@
-import { Kafka, logLevel } from 'kafkajs';
 import type { HealthCheck } from '@funnel/observability';
-import { parseBrokers } from '@funnel/kafka';
+import { createProbeKafka, KafkaConnection } from '@funnel/kafka';
 import type { RpcClient } from './rpc.client';
 
 /** Asks a broker for the cluster layout; no retries, so a down broker shows within the health timeout. */
-export function kafkaHealthCheck(brokers: string): HealthCheck {
-  const kafka = new Kafka({
-    clientId: 'gateway-health',
-    brokers: parseBrokers(brokers),
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1000,
-    retry: { retries: 0 },
-  });
+export function kafkaHealthCheck(connection: KafkaConnection): HealthCheck {
+  const kafka = createProbeKafka(connection, 'gateway-health');
   return {
     name: 'kafka',
     async check() {

@@ -33,7 +33,7 @@ export class RpcClient implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
-    await ensureTopics(createKafka(this.env.KAFKA_BROKERS, 'gateway-admin'));
+    await ensureTopics(createKafka(this.env, 'gateway-admin'));
     for (const pattern of Object.values(RPC)) this.client.subscribeToResponseOf(`${this.prefix}${pattern}`);
     await this.client.connect();
     await this.waitForReplyPartitions();
