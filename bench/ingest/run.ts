@@ -1,8 +1,9 @@
 /**
  * Ingest and analytics benchmark (`npm run bench:ingest`, i.e. `node dist/bench/ingest/run.js`).
  *
- * Everything runs on state of its own: two private topics, a private ClickHouse database and
- * consumer group, and the BUILT projector as a child process pointed at them. Measures:
+ * Everything runs on state of its own: a private single-node Kafka broker (started from the jars
+ * deploy/infra.sh fetched, with the platform's own topic names), a private ClickHouse database,
+ * and the BUILT projector as a child process pointed at them with production settings. Measures:
  *   1. sustained ingest: clicks produced as fast as possible while the projector runs, from the
  *      first produce until every row is queryable (and the projector's own drain rate);
  *   2. freshness: at a moderate background load, the time from producing a click to seeing it
@@ -11,22 +12,21 @@
  *      system.numbers (the materialized views fill as for real inserts), asked of the projector
  *      over its Kafka request-reply topics as the gateway asks it (request, the projector's
  *      parsing and queries, reply), next to the same funnel question asked of the raw table.
- * For 1 and 2 the projector serves no RPC. For 3 a projector serving the analytics RPCs is started
- * on the private database: it joins the platform's RPC consumer group (there is no private one),
- * so part 3 runs only when no other projector is in that group (another stack on the same Kafka),
- * and every timed answer is checked against the generated counts.
+ * The projector serves its analytics RPCs on the private broker, so no other stack sees them; every
+ * timed answer is checked against the generated counts.
  * The bench imports libraries only: the projector is driven through its topics, as in production.
- * The database and the topics are dropped at the end.
+ * The database is dropped and the broker stopped and removed at the end.
  *
  * Clicks reach Kafka as the redirect edge sends them: batches of CLICK_BATCH_SIZE (500) clicks,
  * each produced as one record per campaign (clickRecords, an event batch of that campaign's clicks).
  *
  * Env: BENCH_CLICKS (default 300000), BENCH_BIG_CLICKS (10000000), BENCH_FRESHNESS_RATE (2000/s),
- * BENCH_QUERY_RUNS (50), KAFKA_BROKERS, CLICKHOUSE_URL.
+ * BENCH_QUERY_RUNS (50), CLICKHOUSE_URL.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { ClientKafka } from '@nestjs/microservices';
 import { CompressionTypes, Kafka, logLevel, Producer } from 'kafkajs';
 import { firstValueFrom, timeout } from 'rxjs';
@@ -47,23 +47,24 @@ import {
   SegmentResult,
   SeriesResult,
 } from '@funnel/contracts';
-import { parseBrokers, rpcTransport } from '@funnel/kafka';
+import { ensureTopics, parseBrokers, rpcTransport } from '@funnel/kafka';
+import { PrivateKafka } from '@funnel/testing';
+import { TOPICS } from '@funnel/contracts';
 import { ROOT } from '../common/processes';
 
 const MAIN = resolve(ROOT, 'dist/apps/analytics-projector/src/main.js');
-const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+/** The private broker's address, once it runs. */
+let BROKERS = '';
 const CLICKHOUSE_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 const CLICKS = Number(process.env.BENCH_CLICKS ?? 300000);
 const BIG = Number(process.env.BENCH_BIG_CLICKS ?? 10000000);
 const FRESHNESS_RATE = Number(process.env.BENCH_FRESHNESS_RATE ?? 2000);
 const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 50);
-const PARTITIONS = 6;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const id = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const database = `bench_ingest_${id}`;
-const clicksTopic = `bench.ingest.${id}.clicks`;
-const conversionsTopic = `bench.ingest.${id}.conversions`;
+const clicksTopic = TOPICS.clicks;
 const groupId = `bench-ingest-${id}`;
 const handle = `bench${id}`;
 
@@ -162,7 +163,7 @@ async function produceAll(producer: Producer, clicks: readonly ClickMessage[], c
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-function startProjector(port: number, serveRpc = false): ChildProcess {
+function startProjector(port: number): ChildProcess {
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -174,9 +175,6 @@ function startProjector(port: number, serveRpc = false): ChildProcess {
       CLICKHOUSE_DATABASE: database,
       PROJECTOR_PORT: String(port),
       PROJECTOR_GROUP_ID: groupId,
-      PROJECTOR_CLICKS_TOPIC: clicksTopic,
-      PROJECTOR_CONVERSIONS_TOPIC: conversionsTopic,
-      PROJECTOR_SERVE_RPC: String(serveRpc),
     },
   });
   return child;
@@ -194,18 +192,6 @@ async function waitHealthy(port: number, timeoutMs = 90000): Promise<void> {
     await sleep(250);
   }
   throw new Error('the projector did not become healthy');
-}
-
-/** Members of the projector's RPC consumer group (Nest appends "-server" to the group a projector serving analytics joins). */
-async function rpcGroupMembers(kafka: Kafka): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const { groups } = await admin.describeGroups(['analytics-projector-server']);
-    return groups.reduce((n, g) => n + g.members.length, 0);
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 const ANALYTICS_PATTERNS: RpcPattern[] = [RPC.analyticsFunnel, RPC.analyticsGroupBy, RPC.analyticsSeries];
@@ -247,13 +233,14 @@ async function timeQuery(run: () => Promise<unknown>, runs: number): Promise<{ p
 
 async function main(): Promise<void> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run the build first (npm run build)`);
+  const brokerDir = mkdtempSync(join(tmpdir(), 'bench-ingest-kafka-'));
+  const broker = await PrivateKafka.create(brokerDir);
+  console.log('starting a private Kafka broker for the bench...');
+  await broker.start();
+  BROKERS = broker.brokers;
+  // The platform's topics (clicks with their partitions, RPC topics) on the private broker.
+  await ensureTopics(new Kafka({ clientId: `bench-ingest-${id}-admin`, brokers: parseBrokers(BROKERS), logLevel: logLevel.ERROR }));
   const kafka = new Kafka({ clientId: `bench-ingest-${id}`, brokers: parseBrokers(BROKERS), logLevel: logLevel.ERROR });
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [clicksTopic, conversionsTopic, `${clicksTopic}.dlq`, `${conversionsTopic}.dlq`].map((topic) => ({ topic, numPartitions: topic.endsWith('.dlq') ? 1 : PARTITIONS })),
-  });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   // Generating 10M rows with their rollups takes longer than the default 30 s request timeout.
@@ -275,7 +262,7 @@ async function main(): Promise<void> {
     report(`producer alone: ${CLICKS} clicks in ${((performance.now() - t0) / 1000).toFixed(2)} s (${Math.round(CLICKS / ((performance.now() - t0) / 1000))}/s)`);
     child = startProjector(port);
     await waitHealthy(port);
-    report(`projector up (private database ${database}, topics ${clicksTopic}, ${PARTITIONS} partitions)`);
+    report(`projector up (private database ${database}, private broker ${BROKERS}, topic ${clicksTopic})`);
     let first = { at: 0, n: 0 };
     for (;;) {
       const n = await countClicks(clickhouse, 'drain-');
@@ -327,11 +314,6 @@ async function main(): Promise<void> {
         `p95 ${Math.round(percentile(latencies, 95))} ms, max ${Math.round(Math.max(...latencies))} ms (${latencies.length} probes)`,
     );
 
-    // The next projector serves the analytics RPCs; this one does not.
-    child.kill('SIGTERM');
-    await new Promise((r) => child?.once('exit', r));
-    child = undefined;
-
     // 3. Analytics queries over BIG generated clicks (20 campaigns, 90 days), through the projector vs raw.
     const big = `${handle}big`;
     const t1 = performance.now();
@@ -358,16 +340,6 @@ async function main(): Promise<void> {
         (SELECT count() FROM ${identifier(CH_TABLES.campaignBreakdownDaily)} WHERE handle = ${big}) AS breakdown`);
     report(`rows for the query handle: raw ${toNumber(sizes.raw)}, campaign_clicks_hourly ${toNumber(sizes.hourly)}, campaign_breakdown_daily ${toNumber(sizes.breakdown)}`);
 
-    const others = await rpcGroupMembers(kafka);
-    if (others > 0) {
-      report(
-        `analytics queries: NOT MEASURED: ${others} other projector(s) serve the analytics RPCs on this Kafka (another stack); ` +
-          'a bench projector would share their requests. Run bench:ingest with the stack down for this part.',
-      );
-      return;
-    }
-    child = startProjector(port, true);
-    await waitHealthy(port);
     rpc = await connectRpc();
     const ask = rpcAsker(rpc, big);
     const perCampaign = BIG / 20;
@@ -446,9 +418,8 @@ async function main(): Promise<void> {
     await producer.disconnect().catch(() => undefined);
     await clickhouse.command(sql`DROP DATABASE IF EXISTS ${identifier(database)}`).catch((e: Error) => console.error(`could not drop ${database}: ${e.message}`));
     await clickhouse.close();
-    await admin.deleteGroups([groupId]).catch(() => undefined);
-    await admin.deleteTopics({ topics: [clicksTopic, conversionsTopic, `${clicksTopic}.dlq`, `${conversionsTopic}.dlq`] }).catch(() => undefined);
-    await admin.disconnect();
+    await broker.stop();
+    rmSync(brokerDir, { recursive: true, force: true });
   }
 }
 

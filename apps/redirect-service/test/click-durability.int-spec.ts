@@ -7,11 +7,10 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { ClickRecordedV1, CONTEXT_PARAM, parseEnvelopes, snapshotKey, TOPICS } from '@funnel/contracts';
 import { createKafka, ensureTopics, EventProducer } from '@funnel/kafka';
 import { bootstrapService } from '@funnel/observability';
-import { uniqueId, waitFor } from '@funnel/testing';
+import { PrivateKafka, uniqueId, waitFor } from '@funnel/testing';
 import { AppModule } from '../src/app.module';
 import { ClickPipeline } from '../src/clicks/clicks.module';
 import { campaignSnapshot, linkSnapshot } from './fixtures';
-import { PrivateKafka } from './private-kafka';
 
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
 const K = 40;

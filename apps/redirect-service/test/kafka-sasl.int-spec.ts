@@ -11,10 +11,9 @@ import { KafkaEnv, loadConfig } from '@funnel/config';
 import { ClickRecordedV1, CONTEXT_PARAM, parseEnvelopes, snapshotKey, TOPICS } from '@funnel/contracts';
 import { createKafka, createProbeKafka, ensureTopics, EventProducer, KafkaConnection, rpcTransport } from '@funnel/kafka';
 import { bootstrapService } from '@funnel/observability';
-import { waitFor } from '@funnel/testing';
+import { PrivateKafka, waitFor } from '@funnel/testing';
 import { AppModule } from '../src/app.module';
 import { campaignSnapshot, linkSnapshot } from './fixtures';
-import { PrivateKafka } from './private-kafka';
 
 /**
  * A broker that only lets a SCRAM-SHA-512 user in (SASL_PLAINTEXT listener, user created at storage

@@ -3,3 +3,4 @@ export * from './wait';
 export * from './events';
 export * from './migrated-database';
 export * from './prefixed-server-kafka';
+export * from './private-kafka';

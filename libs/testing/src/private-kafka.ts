@@ -2,10 +2,18 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
+/** The repository root, from the sources or from their build under dist/. */
+function repositoryRoot(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'deploy', 'kafka', 'log4j.properties'))) return dir;
+  }
+  throw new Error(`no repository root above ${__dirname}`);
+}
+
+const ROOT = repositoryRoot();
 
 /** A port nobody listens on right now. */
 export function freePort(): Promise<number> {
