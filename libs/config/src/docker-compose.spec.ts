@@ -45,9 +45,10 @@ describe('docker-compose.yml', () => {
     expect(Number(service.environment?.[portVar])).toBe(port);
     expect(service.ports).toEqual([`${port}:${port}`]);
     expect(service.command).toEqual(['node', `dist/apps/${name}/src/main.js`]);
-    // The values validate too (JWT_SECRET comes from the user's shell).
+    // The values validate too (JWT_SECRET and WEBHOOK_SECRET_KEYS come from the user's shell).
     const values = Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v)]));
-    expect(() => loadConfig<object>(env, { ...values, JWT_SECRET: 'x'.repeat(32) })).not.toThrow();
+    const fromShell = { JWT_SECRET: 'x'.repeat(32), WEBHOOK_SECRET_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` };
+    expect(() => loadConfig<object>(env, { ...values, ...fromShell })).not.toThrow();
   });
 
   it('gives the migration job every variable migrations need', () => {

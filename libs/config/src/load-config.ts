@@ -9,6 +9,14 @@ export class ConfigError extends Error {
   }
 }
 
+/** Names whose values are secrets: a boot error names them but never prints what they hold. */
+const SECRET_NAME = /SECRET|PASSWORD|KEYS?$|TOKEN/;
+
+function shown(name: string, value: string | undefined): string {
+  if (value === undefined) return 'null';
+  return SECRET_NAME.test(name) ? '(hidden)' : JSON.stringify(value);
+}
+
 /**
  * Reads `env` into a validated instance of `schema`. Every bad variable is named in the error,
  * so a misconfigured service stops at boot with a message that says what to fix.
@@ -24,7 +32,7 @@ export function loadConfig<T extends object>(schema: new () => T, env: NodeJS.Pr
   const errors = validateSync(instance, { whitelist: true });
   if (errors.length) {
     throw new ConfigError(
-      errors.map((e) => `${e.property}=${JSON.stringify(env[e.property] ?? null)}: ${Object.values(e.constraints ?? {}).join('; ')}`),
+      errors.map((e) => `${e.property}=${shown(e.property, env[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`),
     );
   }
   return instance;

@@ -3,7 +3,7 @@ import { newEventId, WebhookEvent, WebhookView } from '@funnel/contracts';
 import { ConversionServiceOptions, SERVICE_OPTIONS } from '../../platform/service-options';
 import { WebhooksRepository } from '../webhooks.repository';
 import { checkWebhookUrl, HostResolver } from '../url-safety';
-import { generateWebhookSecret } from '../webhook-signature';
+import { WebhookSecrets } from '../webhook-secrets';
 
 export const HOST_RESOLVER = Symbol('HOST_RESOLVER');
 
@@ -12,17 +12,23 @@ export interface CreateWebhookCommand {
   url: string;
   events: WebhookEvent[];
   enabled: boolean;
+  /** The signing secret the gateway minted, sealed under WEBHOOK_SECRET_KEYS. */
+  sealedSecret: string;
 }
 
-export type CreateWebhookResult = { ok: true; webhook: WebhookView } | { ok: false; error: 'invalid_webhook_url'; reason: string };
+export type CreateWebhookResult =
+  | { ok: true; webhook: WebhookView }
+  | { ok: false; error: 'invalid_webhook_url'; reason: string }
+  | { ok: false; error: 'invalid_secret' };
 
-/** Subscribes a URL to conversion events; the signing secret is returned here and never again. */
+/** Subscribes a URL to conversion events with the sealed signing secret the gateway minted (stored sealed, never returned). */
 @Injectable()
 export class CreateWebhook {
   private readonly allowPrivate: boolean;
 
   constructor(
     private readonly webhooks: WebhooksRepository,
+    private readonly secrets: WebhookSecrets,
     @Inject(HOST_RESOLVER) private readonly resolve: HostResolver,
     @Inject(SERVICE_OPTIONS) options: ConversionServiceOptions,
   ) {
@@ -32,14 +38,15 @@ export class CreateWebhook {
   async execute(command: CreateWebhookCommand): Promise<CreateWebhookResult> {
     const check = await checkWebhookUrl(command.url, { allowPrivate: this.allowPrivate, resolve: this.resolve });
     if (!check.ok) return { ok: false, error: 'invalid_webhook_url', reason: check.reason };
-    const secret = generateWebhookSecret();
+    const secret = this.secrets.accept(command.sealedSecret);
+    if (!secret.ok) return { ok: false, error: 'invalid_secret' };
     const row = await this.webhooks.create({
       webhookId: newEventId(),
       handle: command.handle,
       url: command.url,
       events: command.events,
       enabled: command.enabled,
-      secret,
+      secret: secret.stored,
     });
     return {
       ok: true,
@@ -50,7 +57,6 @@ export class CreateWebhook {
         events: row.events as WebhookEvent[],
         enabled: row.enabled,
         createdAt: row.createdAt.toISOString(),
-        secret,
       },
     };
   }
