@@ -19,7 +19,7 @@ import {
 import { signDevToken } from '@funnel/auth';
 import { rpcTransport } from '@funnel/kafka';
 import { bootstrapService } from '@funnel/observability';
-import { getInfra, uniqueId, waitFor } from '@funnel/testing';
+import { getInfra, TEST_WEBHOOK_SECRET_KEYS, uniqueId, waitFor } from '@funnel/testing';
 import { AppModule } from '../src/app.module';
 import { configureHttp } from '../src/platform/http/http-setup';
 
@@ -135,7 +135,7 @@ function expectEnvelope(body: Record<string, unknown> | null, error: string) {
 beforeAll(async () => {
   const infra = await getInfra();
   process.env.LOG_LEVEL ??= 'warn';
-  const env = loadConfig(GatewayEnv, { JWT_SECRET: SECRET, KAFKA_BROKERS: infra.kafkaBrokers, RPC_TIMEOUT_MS: String(RPC_TIMEOUT_MS) });
+  const env = loadConfig(GatewayEnv, { JWT_SECRET: SECRET, KAFKA_BROKERS: infra.kafkaBrokers, RPC_TIMEOUT_MS: String(RPC_TIMEOUT_MS), WEBHOOK_SECRET_KEYS: TEST_WEBHOOK_SECRET_KEYS });
 
   @Module({ imports: [AppModule.register({ env, rpcGroupId: uniqueId('gateway-int') })] })
   class GatewayUnderTest {}
