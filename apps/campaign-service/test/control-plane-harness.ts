@@ -36,7 +36,10 @@ const recordedJwts = new Set<string>();
 
 export function jwtFor(handle: string, role: Role, options: { secret?: string; expiresIn?: string | number } = {}): string {
   const jwt = signDevToken({ sub: `user-${role.toLowerCase()}`, handle, role, secret: options.secret ?? JWT_SECRET, expiresIn: options.expiresIn ?? '1h' });
-  if (!recordedJwts.has(jwt)) recordedJwts.add(jwt) && recordIssuedSecret('jwt', jwt);
+  if (!recordedJwts.has(jwt)) {
+    recordedJwts.add(jwt);
+    recordIssuedSecret('jwt', jwt);
+  }
   return jwt;
 }
 
