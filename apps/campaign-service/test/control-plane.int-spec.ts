@@ -405,7 +405,7 @@ describe('auth matrix', () => {
   it('lists tokens without secrets and stores only a SHA-256 hash', async () => {
     const list = await api<{ tokens: Array<Record<string, unknown>> }>('GET', `/v2/handles/${HANDLE}/tokens`);
     expect(list.body.tokens.length).toBeGreaterThan(0);
-    for (const t of list.body.tokens) expect(Object.keys(t).sort()).toEqual(['createdAt', 'expiresAt', 'name', 'revokedAt', 'scopes', 'tokenId']);
+    for (const t of list.body.tokens) expect(Object.keys(t).sort()).toEqual(['createdAt', 'expiresAt', 'lastFour', 'name', 'revokedAt', 'scopes', 'tokenId']);
     const rows = await cp.bed.prisma.token.findMany({ where: { handle: HANDLE } });
     for (const row of rows) expect(row.secretHash).toMatch(/^[0-9a-f]{64}$/);
     const events = await cp.bed.prisma.event.findMany({ where: { handle: HANDLE, aggregateType: 'token' } });
@@ -476,6 +476,7 @@ describe('secrets on the bus', () => {
     expect(requests).not.toContain(created.body.token.slice('fnl_pat_'.length));
     const row = await cp.bed.prisma.token.findFirst({ where: { handle: HANDLE, tokenId: created.body.tokenId } });
     expect(row?.secretHash).toBe(hashPat(created.body.token));
+    expect(row?.lastFour).toBe(created.body.token.slice(-4));
   });
 });
 

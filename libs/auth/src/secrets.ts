@@ -18,6 +18,11 @@ export function hashPat(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
+/** The token's last four characters: shown in lists to tell tokens apart (24 of 256 random bits, not enough to guess the rest). */
+export function patLastFour(token: string): string {
+  return token.slice(-4);
+}
+
 /** A PAT hash as it travels: 64 lower-case hex characters. */
 export const PAT_HASH_PATTERN = /^[0-9a-f]{64}$/;
 

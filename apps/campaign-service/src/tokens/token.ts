@@ -10,6 +10,7 @@ export interface TokenState {
   name: string;
   scopes: string[];
   secretHash: string;
+  lastFour: string | null;
   createdBy: string;
   expiresAt: Date | null;
   revokedAt: Date | null;
@@ -32,6 +33,7 @@ export function applyTokenEvent(state: TokenState | null, event: Envelope<object
       name: p.name,
       scopes: [...p.scopes],
       secretHash: p.secretHash,
+      lastFour: p.lastFour ?? null,
       createdBy: p.createdBy,
       expiresAt: p.expiresAt ? new Date(p.expiresAt) : null,
       revokedAt: null,
@@ -58,5 +60,6 @@ export function toTokenView(s: TokenState): TokenView {
     expiresAt: s.expiresAt?.toISOString() ?? null,
     createdAt: s.createdAt.toISOString(),
     revokedAt: s.revokedAt?.toISOString() ?? null,
+    lastFour: s.lastFour,
   };
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { hashPat, newPatSecret } from '@funnel/auth';
+import { hashPat, newPatSecret, patLastFour } from '@funnel/auth';
 import { CreateTokenBody, RPCS, TokenView } from '@funnel/contracts';
 import { Caller, CurrentCaller } from '../auth/caller.decorator';
 import { AuthGuard } from '../auth/jwt-auth.guard';
@@ -25,7 +25,7 @@ export class TokensController {
   @HttpCode(201)
   async create(@Param() _params: HandleParams, @Body() body: CreateTokenBody, @CurrentCaller() caller: Caller): Promise<TokenView> {
     const token = newPatSecret();
-    const created = await this.rpc.call(RPCS.tokenCreate, caller, {}, { ...body, secretHash: hashPat(token) });
+    const created = await this.rpc.call(RPCS.tokenCreate, caller, {}, { ...body, secretHash: hashPat(token), lastFour: patLastFour(token) });
     return { ...created, token };
   }
 

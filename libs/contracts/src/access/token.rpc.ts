@@ -15,6 +15,8 @@ const PAT_HASH = /^[0-9a-f]{64}$/;
 /** What the gateway sends to create a PAT: it mints the secret itself and hands over only its hash. */
 export class CreateTokenRpcBody extends CreateTokenBody {
   @Matches(PAT_HASH, { message: 'secretHash must be a hex SHA-256' }) secretHash!: string;
+  /** The token's last four characters (`patLastFour`), for display. */
+  @Matches(/^[A-Za-z0-9_-]{4}$/, { message: 'lastFour must be 4 base64url characters' }) lastFour!: string;
 }
 
 export interface TokenView {
@@ -24,6 +26,8 @@ export interface TokenView {
   expiresAt: string | null;
   createdAt: string;
   revokedAt: string | null;
+  /** The token's last four characters, to tell tokens apart (`fnl_pat_…abcd`); null for tokens made before they were kept. */
+  lastFour: string | null;
   /** Only in the gateway's HTTP reply to POST .../tokens (the gateway minted it); never stored, never on the bus. */
   token?: string;
 }

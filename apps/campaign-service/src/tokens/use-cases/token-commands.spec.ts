@@ -25,7 +25,7 @@ class FakeTokens extends TokenRepository {
 
 describe('personal access tokens', () => {
   const secret = newPatSecret();
-  const body = (fields: Partial<CreateTokenRpcBody>) => Object.assign(new CreateTokenRpcBody(), { name: 'ci', scopes: ['campaigns.read'], secretHash: hashPat(secret), ...fields });
+  const body = (fields: Partial<CreateTokenRpcBody>) => Object.assign(new CreateTokenRpcBody(), { name: 'ci', scopes: ['campaigns.read'], secretHash: hashPat(secret), lastFour: secret.slice(-4), ...fields });
 
   it('stores the hash it is given (it never sees a secret, nor returns one), verifies by hash and stops at revocation', async () => {
     const tokens = new FakeTokens();
@@ -34,6 +34,7 @@ describe('personal access tokens', () => {
     expect(created.value.token).toBeUndefined();
     const stored = [...tokens.rows.values()][0];
     expect(stored.secretHash).toBe(hashPat(secret));
+    expect(created.value.lastFour).toBe(secret.slice(-4));
 
     const verify = new VerifyToken(tokens);
     expect(await verify.execute({ tokenHash: hashPat(secret) })).toEqual({ ok: true, value: { tokenId: stored.tokenId, handle: 'acme', scopes: ['campaigns.read'] } });

@@ -30,6 +30,7 @@ export class CreateToken {
         scopes: [...body.scopes],
         expiresAt: body.expiresAt ? new Date(body.expiresAt).toISOString() : null,
         secretHash: body.secretHash,
+        lastFour: body.lastFour,
         createdBy: actorSub,
       },
     });
