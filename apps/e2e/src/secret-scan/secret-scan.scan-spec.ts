@@ -104,23 +104,27 @@ async function scanKafka(matcher: SecretMatcher): Promise<void> {
         await heartbeat();
       },
     });
+    let seenAtLastPoll = -1;
     await waitFor(
       async () => {
-        // A partition whose start moved past its target while waiting (retention) has nothing left to read.
-        if (pending.size > 0 && pending.size <= 50) {
+        // When reading stalls, a partition may have nothing left to read: its start moved past the
+        // target (retention), or its topic was deleted meanwhile.
+        if (pending.size > 0 && scanned.kafka === seenAtLastPoll) {
           const check = kafka.admin();
           await check.connect();
           try {
             for (const topic of new Set([...pending].map((k) => k.slice(0, k.lastIndexOf('/'))))) {
-              for (const o of await check.fetchTopicOffsets(topic).catch(() => [])) {
-                const key = `${topic}/${o.partition}`;
-                if (pending.has(key) && Number(o.low) >= targets.get(key)!) pending.delete(key);
+              const offsets = await check.fetchTopicOffsets(topic).catch(() => null);
+              for (const key of [...pending].filter((k) => k.startsWith(`${topic}/`))) {
+                const low = offsets?.find((o) => `${topic}/${o.partition}` === key)?.low;
+                if (low === undefined || Number(low) >= targets.get(key)!) pending.delete(key);
               }
             }
           } finally {
             await check.disconnect();
           }
         }
+        seenAtLastPoll = scanned.kafka;
         return pending.size;
       },
       (n) => n === 0,
