@@ -73,6 +73,9 @@ app_env() {
     JWT_SECRET="$(<"$secret_file")"
   fi
   export JWT_SECRET
+  # Encrypts webhook signing secrets. A FIXED, PUBLIC development key, for the local stack only:
+  # production sets its own (docs/conversion-service.md, "Signing secrets at rest").
+  export WEBHOOK_SECRET_KEYS="${WEBHOOK_SECRET_KEYS:-dev:ZnVubmVsLWxvY2FsLWRldmVsb3BtZW50LW9ubHktMzI=}"
 }
 
 run_step() { # <deploy script> [args...]: required when present; only a warning when not written yet

@@ -45,6 +45,7 @@ bash deploy/migrate.sh || exit 1
 
 connection_env # tests reach the same Kafka, ClickHouse and PostgreSQL as the stack
 mkdir -p "$REPORTS" && rm -f "$REPORTS"/*.json
+rm -f "$REPORTS/issued-secrets.txt" # listed by this run's tests for the secret scan
 failed_steps=()
 step "lint (eslint + Nx module boundaries)"
 npx nx show projects >/dev/null && npx eslint . || failed_steps+=(lint)
@@ -67,10 +68,15 @@ fi
 # Leave a stack the developer had running; stop the one this run started.
 [ "$stack_was_up" = 1 ] || bash deploy/stack.sh stop-apps >/dev/null 2>&1 || true
 
+# ---- secret scan: no secret issued above is on any topic, in a log or in a table ----
+step "secret scan (topics, logs, databases)"
+npx jest -c jest.scan.config.js --runInBand --json --outputFile="$REPORTS/scan.json" || failed_steps+=(secret-scan)
+# ---- end of secret scan ----
+
 node -e '
 const fs = require("fs");
 let passed = 0, failed = 0, skipped = 0;
-for (const f of ["unit", "int", "e2e"]) {
+for (const f of ["unit", "int", "e2e", "scan"]) {
   const p = process.argv[1] + "/" + f + ".json";
   if (!fs.existsSync(p)) continue;
   const r = JSON.parse(fs.readFileSync(p, "utf8"));

@@ -6,7 +6,7 @@ import { GatewayEnv, loadConfig } from '@funnel/config';
 import { rpcTransport } from '@funnel/kafka';
 import { bootstrapService, jsonLogger } from '@funnel/observability';
 import { signDevToken } from '@funnel/auth';
-import { deletePrefixedRpcTopics, ensurePrefixedRpcTopics, PrefixedServerKafka, rpcTopicPrefix, uniqueId, waitFor } from '@funnel/testing';
+import { deletePrefixedRpcTopics, ensurePrefixedRpcTopics, PrefixedServerKafka, recordIssuedSecret, rpcTopicPrefix, TEST_WEBHOOK_SECRET_KEYS, uniqueId, waitFor } from '@funnel/testing';
 // The control plane is two apps talking over Kafka; this harness boots both in one process, on
 // RPC topics of their own, so the test exercises the real gateway and the real campaign-service.
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test harness only: boots the gateway beside this service
@@ -30,8 +30,15 @@ export interface ControlPlane {
 
 export type Role = 'VIEWER' | 'CREATOR' | 'ADMIN';
 
+const recordedJwts = new Set<string>();
+
 export function jwtFor(handle: string, role: Role, options: { secret?: string; expiresIn?: string | number } = {}): string {
-  return signDevToken({ sub: `user-${role.toLowerCase()}`, handle, role, secret: options.secret ?? JWT_SECRET, expiresIn: options.expiresIn ?? '1h' });
+  const jwt = signDevToken({ sub: `user-${role.toLowerCase()}`, handle, role, secret: options.secret ?? JWT_SECRET, expiresIn: options.expiresIn ?? '1h' });
+  if (!recordedJwts.has(jwt)) {
+    recordedJwts.add(jwt);
+    recordIssuedSecret('jwt', jwt);
+  }
+  return jwt;
 }
 
 export interface Response<T = Record<string, unknown>> {
@@ -55,7 +62,12 @@ export async function call<T = Record<string, unknown>>(
   }
   const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : null) as T };
+  const parsed = (text ? JSON.parse(text) : null) as T;
+  // Every secret the platform hands out is listed for the secret scan that runs after the test tiers.
+  const issued = parsed as { token?: unknown; secret?: unknown } | null;
+  if (typeof issued?.token === 'string' && issued.token.startsWith('fnl_pat_')) recordIssuedSecret('pat', issued.token);
+  if (typeof issued?.secret === 'string' && issued.secret.startsWith('whsec_')) recordIssuedSecret('webhook-secret', issued.secret);
+  return { status: res.status, headers: res.headers, body: parsed };
 }
 
 export async function startControlPlane(prefix: string): Promise<ControlPlane> {
@@ -73,7 +85,7 @@ export async function startControlPlane(prefix: string): Promise<ControlPlane> {
   });
   await service.listen();
 
-  const env = loadConfig(GatewayEnv, { JWT_SECRET, KAFKA_BROKERS: bed.brokers, RPC_TIMEOUT_MS: '8000', LOG_LEVEL: 'warn' });
+  const env = loadConfig(GatewayEnv, { JWT_SECRET, KAFKA_BROKERS: bed.brokers, RPC_TIMEOUT_MS: '8000', LOG_LEVEL: 'warn', WEBHOOK_SECRET_KEYS: TEST_WEBHOOK_SECRET_KEYS });
   @Module({ imports: [GatewayAppModule.register({ env, rpcGroupId: uniqueId('gateway-test-'), rpcTopicPrefix: RPC_PREFIX })] })
   class GatewayUnderTest {}
   const gateway = await bootstrapService({ service: 'gateway-test', module: GatewayUnderTest, port: 0, configure: configureHttp });

@@ -1,8 +1,11 @@
 import 'reflect-metadata';
 import jwt from 'jsonwebtoken';
+import { Kafka } from 'kafkajs';
+import { hashPat } from '@funnel/auth';
+import { RPC } from '@funnel/contracts';
 import { uniqueId, waitFor } from '@funnel/testing';
 import { rebuildReadModels } from '../src/replay/rebuild-read-models';
-import { call, ControlPlane, JWT_SECRET, jwtFor, Response, startControlPlane } from './control-plane-harness';
+import { call, ControlPlane, JWT_SECRET, jwtFor, Response, RPC_PREFIX, startControlPlane } from './control-plane-harness';
 
 /**
  * The control plane end to end: the real gateway and the real campaign-service, in this process,
@@ -402,7 +405,7 @@ describe('auth matrix', () => {
   it('lists tokens without secrets and stores only a SHA-256 hash', async () => {
     const list = await api<{ tokens: Array<Record<string, unknown>> }>('GET', `/v2/handles/${HANDLE}/tokens`);
     expect(list.body.tokens.length).toBeGreaterThan(0);
-    for (const t of list.body.tokens) expect(Object.keys(t).sort()).toEqual(['createdAt', 'expiresAt', 'name', 'revokedAt', 'scopes', 'tokenId']);
+    for (const t of list.body.tokens) expect(Object.keys(t).sort()).toEqual(['createdAt', 'expiresAt', 'lastFour', 'name', 'revokedAt', 'scopes', 'tokenId']);
     const rows = await cp.bed.prisma.token.findMany({ where: { handle: HANDLE } });
     for (const row of rows) expect(row.secretHash).toMatch(/^[0-9a-f]{64}$/);
     const events = await cp.bed.prisma.event.findMany({ where: { handle: HANDLE, aggregateType: 'token' } });
@@ -419,6 +422,61 @@ describe('auth matrix', () => {
     expect((await call(cp.baseUrl, 'GET', url, { token: soon.body.token })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1600));
     expect((await call(cp.baseUrl, 'GET', url, { token: soon.body.token })).status).toBe(401);
+  });
+});
+
+/** Every message written to `topics` between `from` (end offsets taken before) and their ends now, as text. */
+async function messagesSince(kafka: Kafka, from: Map<string, Array<{ partition: number; offset: string }>>): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const groupId = uniqueId('cp-bus-capture-');
+  const ends = new Map<string, Map<number, number>>();
+  try {
+    for (const [topic, offsets] of from) {
+      ends.set(topic, new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)])));
+      await admin.setOffsets({ groupId, topic, partitions: offsets });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  const pending = new Set([...ends].flatMap(([topic, parts]) => [...parts].filter(([p, high]) => high > Number(from.get(topic)!.find((o) => o.partition === p)!.offset)).map(([p]) => `${topic}/${p}`)));
+  const seen: string[] = [];
+  const consumer = kafka.consumer({ groupId });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...from.keys()] });
+  await consumer.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      seen.push(`${message.key?.toString() ?? ''} ${message.value?.toString() ?? ''} ${JSON.stringify(message.headers ?? {})}`);
+      if (Number(message.offset) + 1 >= ends.get(topic)!.get(partition)!) pending.delete(`${topic}/${partition}`);
+    },
+  });
+  await waitFor(async () => pending.size, (n) => n === 0, { what: 'the captured RPC messages', timeoutMs: 30000 });
+  await consumer.disconnect();
+  return seen;
+}
+
+describe('secrets on the bus', () => {
+  it('never puts a PAT on Kafka: creation sends its hash, verification sends its hash, no reply holds it', async () => {
+    const topics = [RPC.tokenCreate, RPC.tokenVerify].flatMap((p) => [`${RPC_PREFIX}${p}`, `${RPC_PREFIX}${p}.reply`]);
+    const admin = cp.bed.kafka.admin();
+    await admin.connect();
+    const before = new Map<string, Array<{ partition: number; offset: string }>>();
+    for (const topic of topics) before.set(topic, (await admin.fetchTopicOffsets(topic)).map((o) => ({ partition: o.partition, offset: o.high })));
+    await admin.disconnect();
+
+    const created = await api<{ token: string; tokenId: string }>('POST', `/v2/handles/${HANDLE}/tokens`, { body: { name: 'bus-check', scopes: ['campaigns.read'] } });
+    expect(created.status).toBe(201);
+    expect(created.body.token).toMatch(/^fnl_pat_[A-Za-z0-9_-]{43}$/);
+    expect((await call(cp.baseUrl, 'GET', `/v2/public/handles/${HANDLE}/campaigns`, { token: created.body.token })).status).toBe(200);
+
+    const messages = await messagesSince(cp.bed.kafka, before);
+    const requests = messages.join('\n');
+    expect(requests).toContain(hashPat(created.body.token)); // what travels instead (sanity: the capture saw the traffic)
+    expect(requests).not.toContain(created.body.token);
+    expect(requests).not.toContain(created.body.token.slice('fnl_pat_'.length));
+    const row = await cp.bed.prisma.token.findFirst({ where: { handle: HANDLE, tokenId: created.body.tokenId } });
+    expect(row?.secretHash).toBe(hashPat(created.body.token));
+    expect(row?.lastFour).toBe(created.body.token.slice(-4));
   });
 });
 

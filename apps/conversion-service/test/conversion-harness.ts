@@ -8,7 +8,8 @@ import { ConversionEnv, loadConfig } from '@funnel/config';
 import { Envelope, RpcReply, RpcRequest, TOPICS } from '@funnel/contracts';
 import { createKafka, ensureTopics } from '@funnel/kafka';
 import { ThrowawayDatabase } from '@funnel/persistence';
-import { createMigratedDatabase, getInfra, uniqueId, waitFor } from '@funnel/testing';
+import { newWebhookSecret, parseSecretKeyring, sealSecret, WEBHOOK_SECRET_PURPOSE } from '@funnel/auth';
+import { createMigratedDatabase, getInfra, recordIssuedSecret, TEST_WEBHOOK_SECRET_KEYS, uniqueId, waitFor } from '@funnel/testing';
 import { AppModule } from '../src/app.module';
 
 const APP_DIR = join(__dirname, '..');
@@ -113,6 +114,13 @@ export async function startServiceGroupsAtEnd(kafka: Kafka, groupId: string): Pr
   ]);
 }
 
+/** What the gateway does when a webhook is created: mints the signing secret and seals it under the keys the service holds. */
+export function mintWebhookSecret(keys: string = TEST_WEBHOOK_SECRET_KEYS): { secret: string; sealedSecret: string } {
+  const secret = newWebhookSecret();
+  recordIssuedSecret('webhook-secret', secret);
+  return { secret, sealedSecret: sealSecret(parseSecretKeyring(keys), secret, WEBHOOK_SECRET_PURPOSE) };
+}
+
 export interface TestService {
   app: INestApplicationContext;
   kafka: Kafka;
@@ -132,7 +140,7 @@ export async function startService(overrides: Record<string, string> = {}): Prom
   let app: INestApplicationContext;
   try {
     await Promise.all([creating, startServiceGroupsAtEnd(kafka, groupId)]);
-    const env = loadConfig(ConversionEnv, { KAFKA_BROKERS: infra.kafkaBrokers, CONVERSION_DATABASE_URL: (await creating).url, ...overrides });
+    const env = loadConfig(ConversionEnv, { KAFKA_BROKERS: infra.kafkaBrokers, CONVERSION_DATABASE_URL: (await creating).url, WEBHOOK_SECRET_KEYS: TEST_WEBHOOK_SECRET_KEYS, ...overrides });
     app = await NestFactory.createApplicationContext(AppModule.register({ env, groupId }), { logger: ['error', 'warn'] });
   } catch (e) {
     await creating.then((d) => d.drop()).catch(() => undefined);

@@ -17,7 +17,7 @@ import { ConversionsController } from '../src/conversions/conversions.controller
 import { OutboxService } from '../src/platform/outbox/outbox.service';
 import { WebhooksController } from '../src/webhooks/webhooks.controller';
 import { verifyWebhookSignature } from '../src/webhooks/webhook-signature';
-import { clickEvent, CollectedTopic, waitForGroupAtEnd, collectTopic, replyData, rpcRequest, startReceiver, startService, TestService } from './conversion-harness';
+import { clickEvent, CollectedTopic, waitForGroupAtEnd, collectTopic, mintWebhookSecret, replyData, rpcRequest, startReceiver, startService, TestService } from './conversion-harness';
 
 jest.setTimeout(120000);
 
@@ -386,11 +386,12 @@ describe('conversion-service (real PostgreSQL and Kafka)', () => {
     const receiver = startReceiver;
 
     async function subscribe(handle: string, url: string): Promise<WebhookView> {
-      return data(await webhooks.create(request(handle, { url, events: ['conversion.recorded'] })));
+      const { secret, sealedSecret } = mintWebhookSecret();
+      return { ...data(await webhooks.create(request(handle, { url, events: ['conversion.recorded'], sealedSecret }))), secret };
     }
 
     it('refuses link-local URLs even when private addresses are allowed', async () => {
-      const reply = await webhooks.create(request(uniqueId('h'), { url: 'http://169.254.169.254/latest', events: ['conversion.recorded'] }));
+      const reply = await webhooks.create(request(uniqueId('h'), { url: 'http://169.254.169.254/latest', events: ['conversion.recorded'], sealedSecret: mintWebhookSecret().sealedSecret }));
       expect(reply).toEqual({ ok: false, error: expect.objectContaining({ status: 400, error: 'invalid_webhook_url' }) });
     });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { newEventId } from '@funnel/contracts';
 import { createKafka } from '@funnel/kafka';
-import { getInfra, uniqueId, waitFor } from '@funnel/testing';
+import { getInfra, TEST_WEBHOOK_SECRET_KEYS, uniqueId, waitFor } from '@funnel/testing';
 import { ThrowawayDatabase } from '@funnel/persistence';
 import { createTestDatabase, startReceiver, startServiceGroupsAtEnd, TestReceiver } from './conversion-harness';
 
@@ -40,7 +40,7 @@ describe('webhook retries survive a killed conversion-service (built service, re
   function startChild(): Promise<ChildProcess> {
     const proc = spawn(process.execPath, ['-e', CHILD], {
       cwd: ROOT,
-      env: { ...process.env, CONVERSION_DATABASE_URL: database.url, KAFKA_BROKERS: kafkaBrokers, WEBHOOK_ALLOW_PRIVATE: 'true', TEST_GROUP_ID: groupId, NODE_ENV: 'test' },
+      env: { ...process.env, CONVERSION_DATABASE_URL: database.url, KAFKA_BROKERS: kafkaBrokers, WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_SECRET_KEYS: TEST_WEBHOOK_SECRET_KEYS, TEST_GROUP_ID: groupId, NODE_ENV: 'test' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -113,6 +113,8 @@ describe('webhook retries survive a killed conversion-service (built service, re
     ]);
 
     child = await startChild();
+    // The built service sealed the secret stored in clear (as rows from before encryption are) at boot.
+    expect((await db.query('SELECT secret FROM webhook_subscriptions WHERE webhook_id = $1', [webhookId])).rows[0].secret).toMatch(/^enc:v1:test:/);
     const delivery = async () => (await db.query('SELECT status::text AS status, attempts, next_attempt_at FROM webhook_deliveries WHERE delivery_id = $1', [deliveryId])).rows[0];
     await waitFor(delivery, (d) => d.attempts === 1, { what: 'first (failed) attempt', timeoutMs: 30000, intervalMs: 20 });
     await kill9(child);

@@ -7,7 +7,7 @@ import { uniqueId, waitFor } from '@funnel/testing';
 import { EnqueueWebhookDeliveries } from '../src/webhooks/use-cases/enqueue-webhook-deliveries';
 import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher';
 import { WebhooksController } from '../src/webhooks/webhooks.controller';
-import { replyData, rpcRequest, startService, TestService } from './conversion-harness';
+import { mintWebhookSecret, replyData, rpcRequest, startService, TestService } from './conversion-harness';
 
 jest.setTimeout(120000);
 
@@ -50,7 +50,8 @@ describe('webhook subscriptions between tenants (real PostgreSQL)', () => {
 
   async function subscribe(handle: string, url: string): Promise<WebhookView> {
     const webhooks = service.app.get(WebhooksController);
-    return replyData(await webhooks.create(rpcRequest(handle, { url, events: ['conversion.recorded'] })));
+    const { secret, sealedSecret } = mintWebhookSecret();
+    return { ...replyData(await webhooks.create(rpcRequest(handle, { url, events: ['conversion.recorded'], sealedSecret }))), secret };
   }
 
   async function enqueue(handle: string, webhookId: string, n: number): Promise<void> {

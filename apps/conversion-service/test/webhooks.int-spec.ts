@@ -13,8 +13,9 @@ import {
 import { EventProducer } from '@funnel/kafka';
 import { uniqueId, waitFor } from '@funnel/testing';
 import { ConversionsController } from '../src/conversions/conversions.controller';
+import { WebhookSecrets } from '../src/webhooks/webhook-secrets';
 import { WebhooksController } from '../src/webhooks/webhooks.controller';
-import { clickEvent, ReceivedRequest, replyData, rpcRequest, startReceiver, startService, TestReceiver, TestService } from './conversion-harness';
+import { clickEvent, mintWebhookSecret, ReceivedRequest, replyData, rpcRequest, startReceiver, startService, TestReceiver, TestService } from './conversion-harness';
 
 jest.setTimeout(120000);
 
@@ -67,7 +68,8 @@ describe('webhooks (real PostgreSQL and Kafka)', () => {
   }
 
   async function subscribe(handle: string, url: string, events: string[] = ['conversion.recorded']): Promise<WebhookView> {
-    return data(await webhooks.create(request(handle, { url, events })));
+    const { secret, sealedSecret } = mintWebhookSecret();
+    return { ...data(await webhooks.create(request(handle, { url, events, sealedSecret }))), secret };
   }
 
   async function log(handle: string, webhookId: string): Promise<WebhookDeliveryListView> {
@@ -141,6 +143,34 @@ describe('webhooks (real PostgreSQL and Kafka)', () => {
       expect(verify(`${secret}x`, headersOf(delivery), delivery.raw)).toBe(false);
       expect(verify(secret!, { ...headersOf(delivery), 'webhook-timestamp': String(Math.floor(Date.now() / 1000) - 3600) }, delivery.raw)).toBe(false);
     }
+  });
+
+  it('keeps the signing secret sealed at rest, seals rows stored in clear before, and still signs with them', async () => {
+    const storedSecret = async (webhookId: string) => (await db.query('SELECT secret FROM webhook_subscriptions WHERE webhook_id = $1', [webhookId])).rows[0].secret as string;
+    const handle = uniqueId('h');
+    const hook = await receiver(() => 204);
+    const created = await subscribe(handle, hook.url);
+    const atRest = await storedSecret(created.webhookId);
+    expect(atRest).toMatch(/^enc:v1:test:/);
+    expect(atRest).not.toContain(created.secret!.slice('whsec_'.length));
+
+    // A subscription stored before encryption (its secret in clear) is sealed in place at boot.
+    const legacy = { webhookId: newEventId(), secret: `whsec_${'ab'.repeat(32)}` };
+    await db.query('INSERT INTO webhook_subscriptions (webhook_id, handle, url, events, secret) VALUES ($1, $2, $3, $4, $5)', [legacy.webhookId, handle, hook.url, ['conversion.recorded'], legacy.secret]);
+    expect(await service.app.get(WebhookSecrets).resealStoredSecrets()).toBe(1);
+    expect(await storedSecret(legacy.webhookId)).toMatch(/^enc:v1:test:/);
+    expect(await storedSecret(legacy.webhookId)).not.toContain('ab'.repeat(32));
+    expect(await service.app.get(WebhookSecrets).resealStoredSecrets()).toBe(0);
+
+    data(await webhooks.test(request(handle, {}, { webhookId: legacy.webhookId })));
+    const [delivery] = await waitFor(async () => hook.received, (r) => r.length >= 1, { what: 'delivery signed with the sealed legacy secret' });
+    expect(readmeVerify()(legacy.secret, headersOf(delivery), delivery.raw)).toBe(true);
+
+    // A secret the gateway sealed under other keys is refused (the keys must be shared), and nothing is stored.
+    const foreign = mintWebhookSecret(`other:${Buffer.alloc(32, 9).toString('base64')}`);
+    expect(await webhooks.create(request(handle, { url: hook.url, events: ['conversion.recorded'], sealedSecret: foreign.sealedSecret }))).toMatchObject({ ok: false, error: { status: 503 } });
+    expect(await webhooks.create(request(handle, { url: hook.url, events: ['conversion.recorded'], sealedSecret: 'whsec_plain' }))).toMatchObject({ ok: false, error: { status: 400 } });
+    expect((await db.query('SELECT count(*)::int AS n FROM webhook_subscriptions WHERE handle = $1', [handle])).rows[0].n).toBe(2);
   });
 
   it('retries a receiver that fails twice: one delivery, three attempts in the log, then redelivers it on request', async () => {

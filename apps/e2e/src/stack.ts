@@ -3,6 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { recordIssuedSecret } from '@funnel/testing';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const GATEWAY = `http://127.0.0.1:${process.env.GATEWAY_PORT ?? 3000}`;
@@ -12,7 +13,9 @@ export const REDIRECT = `http://127.0.0.1:${process.env.REDIRECT_PORT ?? 3001}`;
 export function devToken(handle: string, role: string): string {
   const out = execFileSync('npm', ['run', '--silent', 'token', '--', '--handle', handle, '--role', role], { cwd: ROOT, encoding: 'utf8' });
   const lines = out.trim().split('\n');
-  return lines[lines.length - 1].trim();
+  const token = lines[lines.length - 1].trim();
+  recordIssuedSecret('jwt', token); // the secret scan after the tiers looks for it everywhere
+  return token;
 }
 
 export interface ApiResponse<T = Record<string, unknown>> {
@@ -36,7 +39,12 @@ export async function api<T = Record<string, unknown>>(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T, headers: res.headers };
+  const parsed = (text ? JSON.parse(text) : {}) as T;
+  // Every secret the platform hands out is listed for the secret scan that runs after the tiers.
+  const issued = parsed as { token?: unknown; secret?: unknown };
+  if (typeof issued.token === 'string' && issued.token.startsWith('fnl_pat_')) recordIssuedSecret('pat', issued.token);
+  if (typeof issued.secret === 'string' && issued.secret.startsWith('whsec_')) recordIssuedSecret('webhook-secret', issued.secret);
+  return { status: res.status, body: parsed, headers: res.headers };
 }
 
 export interface ReceivedWebhook {

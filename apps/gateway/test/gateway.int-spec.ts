@@ -19,7 +19,7 @@ import {
 import { signDevToken } from '@funnel/auth';
 import { createKafka, rpcTransport } from '@funnel/kafka';
 import { bootstrapService } from '@funnel/observability';
-import { deletePrefixedRpcTopics, ensurePrefixedRpcTopics, getInfra, PrefixedServerKafka, rpcTopicPrefix, uniqueId, waitFor } from '@funnel/testing';
+import { deletePrefixedRpcTopics, ensurePrefixedRpcTopics, getInfra, PrefixedServerKafka, rpcTopicPrefix, TEST_WEBHOOK_SECRET_KEYS, uniqueId, waitFor } from '@funnel/testing';
 import { AppModule } from '../src/app.module';
 import { configureHttp } from '../src/platform/http/http-setup';
 
@@ -137,7 +137,7 @@ function expectEnvelope(body: Record<string, unknown> | null, error: string) {
 beforeAll(async () => {
   const infra = await getInfra();
   process.env.LOG_LEVEL ??= 'warn';
-  const env = loadConfig(GatewayEnv, { JWT_SECRET: SECRET, KAFKA_BROKERS: infra.kafkaBrokers, RPC_TIMEOUT_MS: String(RPC_TIMEOUT_MS) });
+  const env = loadConfig(GatewayEnv, { JWT_SECRET: SECRET, KAFKA_BROKERS: infra.kafkaBrokers, RPC_TIMEOUT_MS: String(RPC_TIMEOUT_MS), WEBHOOK_SECRET_KEYS: TEST_WEBHOOK_SECRET_KEYS });
 
   await ensurePrefixedRpcTopics(createKafka({ KAFKA_BROKERS: infra.kafkaBrokers }, uniqueId('gateway-int-admin')), RPC_PREFIX);
   @Module({ imports: [AppModule.register({ env, rpcGroupId: uniqueId('gateway-int'), rpcTopicPrefix: RPC_PREFIX })] })

@@ -4,3 +4,4 @@ import 'reflect-metadata';
 export * from './roles';
 export * from './jwt';
 export * from './principal';
+export * from './secrets';

@@ -29,7 +29,13 @@ const APPS = {
 const PUBLIC = ['gateway', 'redirect-service'];
 
 /** What the user's shell provides (docs/deploy.md); compose refuses to start without any of them. */
-const SECRETS = { JWT_SECRET: 'j'.repeat(32), KAFKA_PASSWORD: 'kafka-pw-123', POSTGRES_PASSWORD: 'pg-pw-456', CLICKHOUSE_PASSWORD: 'ch-pw-789' };
+const SECRETS = {
+  JWT_SECRET: 'j'.repeat(32),
+  KAFKA_PASSWORD: 'kafka-pw-123',
+  POSTGRES_PASSWORD: 'pg-pw-456',
+  CLICKHOUSE_PASSWORD: 'ch-pw-789',
+  WEBHOOK_SECRET_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+};
 
 /** Compose's own interpolation, for the forms this file uses: `${NAME:?message}` and `${NAME:-default}`. */
 function interpolate(value: string | number, shell: Record<string, string>): string {

@@ -83,11 +83,21 @@ export class ClickHouseEnv extends KafkaEnv {
 
 const PG_URL = /^postgres(ql)?:\/\/[^\s]+$/;
 
+/**
+ * Keys that encrypt webhook signing secrets (AES-256-GCM), `kid:base64key[,kid:base64key...]`, 32-byte
+ * keys: the first encrypts, all decrypt, so a key is rotated by putting a new one first (see
+ * docs/conversion-service.md). The gateway and the conversion-service need the same list.
+ */
+const SECRET_KEYRING = /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=)*$/;
+const SECRET_KEYRING_MESSAGE = 'WEBHOOK_SECRET_KEYS must be kid:base64key[,kid:base64key...] with 32-byte keys (openssl rand -base64 32)';
+
 export class GatewayEnv extends KafkaEnv {
   @port GATEWAY_PORT = 3000;
   /** HS256 secret for control-plane JWTs. */
   @IsString() @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' }) JWT_SECRET = '';
   @AsNumber() @IsInt() @Min(100) @Max(60000) RPC_TIMEOUT_MS = 10000;
+  /** The gateway mints webhook signing secrets and hands them to the conversion-service encrypted under the first key. */
+  @Matches(SECRET_KEYRING, { message: SECRET_KEYRING_MESSAGE }) WEBHOOK_SECRET_KEYS = '';
 }
 
 export class RedirectEnv extends KafkaEnv {
@@ -142,6 +152,8 @@ export class ConversionEnv extends KafkaEnv {
   @AsNumber() @IsInt() @Min(1) @Max(1000) WEBHOOK_MAX_IN_FLIGHT_PER_HANDLE = 4;
   /** Webhook subscriptions one handle may hold (each event fans out to all of them); past it, 409 limit_exceeded. */
   @AsNumber() @IsInt() @Min(1) @Max(1000) MAX_WEBHOOKS_PER_HANDLE = 20;
+  /** Signing secrets are stored encrypted under the first key; every listed key decrypts. */
+  @Matches(SECRET_KEYRING, { message: SECRET_KEYRING_MESSAGE }) WEBHOOK_SECRET_KEYS = '';
 }
 
 export class ProjectorEnv extends ClickHouseEnv {

@@ -38,7 +38,7 @@ describe('KafkaEnv SASL settings', () => {
   });
 
   it('names a refused secret without its value', () => {
-    expect(() => loadConfig(GatewayEnv, { JWT_SECRET: 'too-short-1' })).toThrow(/JWT_SECRET="<hidden>"/);
+    expect(() => loadConfig(GatewayEnv, { JWT_SECRET: 'too-short-1' })).toThrow(/JWT_SECRET=\(hidden\)/);
     expect(() => loadConfig(GatewayEnv, { JWT_SECRET: 'too-short-1' })).not.toThrow(/too-short-1/);
   });
 });

@@ -9,6 +9,14 @@ export class ConfigError extends Error {
   }
 }
 
+/** Names whose values are secrets: a boot error names them but never prints what they hold. */
+const SECRET_NAME = /SECRET|PASSWORD|KEYS?$|TOKEN/;
+
+function shown(name: string, value: string | undefined): string {
+  if (value === undefined) return 'null';
+  return SECRET_NAME.test(name) ? '(hidden)' : JSON.stringify(value);
+}
+
 /**
  * Reads `env` into a validated instance of `schema`. Every bad variable is named in the error,
  * so a misconfigured service stops at boot with a message that says what to fix.
@@ -28,10 +36,4 @@ export function loadConfig<T extends object>(schema: new () => T, env: NodeJS.Pr
     );
   }
   return instance;
-}
-
-/** A boot error names the variable; a secret's value stays out of it (and so out of the logs). */
-function shown(name: string, value: string | undefined): string {
-  if (value !== undefined && /(PASSWORD|SECRET|KEY)$/.test(name)) return '"<hidden>"';
-  return JSON.stringify(value ?? null);
 }

@@ -1,4 +1,4 @@
-import { Admin, Kafka, KafkaConfig, logLevel, Partitioners, SASLOptions } from 'kafkajs';
+import { Admin, ConfigResourceTypes, Kafka, KafkaConfig, logLevel, Partitioners, SASLOptions } from 'kafkajs';
 import { RPC_TOPICS, TOPIC_SPECS, TopicSpec } from '@funnel/contracts';
 
 export function parseBrokers(brokers: string): string[] {
@@ -68,16 +68,29 @@ export function createProbeKafka(connection: KafkaConnection, clientId: string):
   });
 }
 
+/**
+ * RPC requests and replies matter for seconds and carry tenant data: kept 5 minutes, not the broker's
+ * 7 days. Segments roll every minute, since retention only ever deletes closed segments.
+ */
+export const RPC_TOPIC_CONFIG: ReadonlyArray<{ name: string; value: string }> = [
+  { name: 'retention.ms', value: String(5 * 60_000) },
+  { name: 'segment.ms', value: String(60_000) },
+];
+
 /** Event topics (with their DLQs) and the request-reply topics, created once at deploy or boot. */
 export const ALL_TOPIC_SPECS: readonly TopicSpec[] = [
   ...TOPIC_SPECS,
-  ...RPC_TOPICS.map((topic) => ({ topic, numPartitions: topic.endsWith('.reply') ? RPC_REPLY_PARTITIONS : RPC_REQUEST_PARTITIONS })),
+  ...RPC_TOPICS.map((topic) => ({
+    topic,
+    numPartitions: topic.endsWith('.reply') ? RPC_REPLY_PARTITIONS : RPC_REQUEST_PARTITIONS,
+    configEntries: [...RPC_TOPIC_CONFIG],
+  })),
 ];
 
 /**
- * Creates any missing topic and adds partitions to an existing one that has fewer than its spec
- * (topics created before their count was raised); a topic is never shrunk and its other settings
- * are left as they are. Returns the names created or grown.
+ * Creates any missing topic, adds partitions to an existing one that has fewer than its spec
+ * (topics created before their count was raised; a topic is never shrunk), and sets the spec's
+ * configEntries on existing topics whose settings differ. Returns the names created or grown.
  */
 export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[] = ALL_TOPIC_SPECS): Promise<string[]> {
   const admin = kafka.admin();
@@ -86,6 +99,7 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[] = A
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.topic));
     const grown = await growPartitions(admin, specs.filter((s) => existing.has(s.topic) && !isCompacted(s)));
+    await alignTopicConfigs(admin, specs.filter((s) => existing.has(s.topic) && s.configEntries?.length));
     if (missing.length === 0) return grown;
     await admin.createTopics({
       waitForLeaders: true,
@@ -132,6 +146,26 @@ async function shortOfPartitions(admin: Admin, specs: readonly TopicSpec[]): Pro
   const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
   const count = new Map(topics.map((t) => [t.name, t.partitions.length]));
   return specs.filter((s) => (count.get(s.topic) ?? s.numPartitions) < s.numPartitions);
+}
+
+/**
+ * Topics created before a setting was added to their spec (e.g. the RPC retention) get it now.
+ * Only topics whose described value differs are altered; alterConfigs replaces a topic's dynamic
+ * settings, so the spec's configEntries are the whole of them.
+ */
+async function alignTopicConfigs(admin: Admin, specs: readonly TopicSpec[]): Promise<void> {
+  if (specs.length === 0) return;
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: specs.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic, configNames: (s.configEntries ?? []).map((e) => e.name) })),
+  });
+  const current = new Map(described.resources.map((r) => [r.resourceName, new Map(r.configEntries.map((e) => [e.configName, e.configValue]))]));
+  const differing = specs.filter((s) => (s.configEntries ?? []).some((e) => current.get(s.topic)?.get(e.name) !== e.value));
+  if (differing.length === 0) return;
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: differing.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic, configEntries: [...(s.configEntries ?? [])] })),
+  });
 }
 
 async function untilAnswers(request: () => Promise<unknown>, what: string, timeoutMs = 30000): Promise<void> {

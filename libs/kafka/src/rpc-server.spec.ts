@@ -9,16 +9,16 @@ describe('serveRpc', () => {
   const logger = { error: (message: string) => void logged.push(message) };
 
   it('runs the handler with the validated request', async () => {
-    const reply = await serveRpc(RPCS.tokenVerify, request({ token: 'fnl_pat_x' }), (req) => rpcOk({ tokenId: 't', handle: req.handle, scopes: [req.body.token] }), { logger });
-    expect(reply).toEqual({ ok: true, data: { tokenId: 't', handle: 'acme', scopes: ['fnl_pat_x'] } });
+    const reply = await serveRpc(RPCS.tokenVerify, request({ tokenHash: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }), (req) => rpcOk({ tokenId: 't', handle: req.handle, scopes: [req.body.tokenHash] }), { logger });
+    expect(reply).toEqual({ ok: true, data: { tokenId: 't', handle: 'acme', scopes: ['aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'] } });
   });
 
   it('answers the parse error without running the handler, or the RPC own answer for a bad body', async () => {
     const handler = jest.fn();
     expect(await serveRpc(RPCS.tokenVerify, { ...request({}), handle: 'Bad' }, handler, { logger })).toMatchObject({ ok: false, error: { error: 'invalid_handle' } });
-    expect(await serveRpc(RPCS.tokenVerify, request({ token: 3 }), handler, { logger })).toMatchObject({ ok: false, error: { status: 400, error: 'validation_failed' } });
+    expect(await serveRpc(RPCS.tokenVerify, request({ tokenHash: 3 }), handler, { logger })).toMatchObject({ ok: false, error: { status: 400, error: 'validation_failed' } });
     const invalidBody = { status: 401, error: 'invalid_token', message: 'no' };
-    expect(await serveRpc(RPCS.tokenVerify, request({ token: 3 }), handler, { logger, invalidBody })).toEqual({ ok: false, error: invalidBody });
+    expect(await serveRpc(RPCS.tokenVerify, request({ tokenHash: 3 }), handler, { logger, invalidBody })).toEqual({ ok: false, error: invalidBody });
     // A bad envelope is never hidden behind the RPC's own answer.
     expect(await serveRpc(RPCS.tokenVerify, 'x', handler, { logger, invalidBody })).toMatchObject({ ok: false, error: { error: 'invalid_request' } });
     expect(handler).not.toHaveBeenCalled();

@@ -1,30 +1,22 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { Envelope, PAT_PREFIX, TokenCreatedV1, TokenRevokedV1, TokenView } from '@funnel/contracts';
+import { randomBytes } from 'node:crypto';
+import { Envelope, TokenCreatedV1, TokenRevokedV1, TokenView } from '@funnel/contracts';
 
 export const TOKEN_AGGREGATE = 'token';
 
-/** A personal access token as stored: the secret itself is never kept, only its SHA-256. */
+/** A personal access token as stored: the secret itself is never kept (nor seen: the gateway mints it), only its SHA-256 (`hashPat` in @funnel/auth). */
 export interface TokenState {
   handle: string;
   tokenId: string;
   name: string;
   scopes: string[];
   secretHash: string;
+  lastFour: string | null;
   createdBy: string;
   expiresAt: Date | null;
   revokedAt: Date | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
-}
-
-/** 32 random bytes: a hash of it cannot be reversed or guessed, so a plain SHA-256 (no salt, no KDF) is enough and allows lookup by hash. */
-export function newTokenSecret(): string {
-  return `${PAT_PREFIX}${randomBytes(32).toString('base64url')}`;
-}
-
-export function hashTokenSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
 export function newTokenId(): string {
@@ -41,6 +33,7 @@ export function applyTokenEvent(state: TokenState | null, event: Envelope<object
       name: p.name,
       scopes: [...p.scopes],
       secretHash: p.secretHash,
+      lastFour: p.lastFour ?? null,
       createdBy: p.createdBy,
       expiresAt: p.expiresAt ? new Date(p.expiresAt) : null,
       revokedAt: null,
@@ -67,5 +60,6 @@ export function toTokenView(s: TokenState): TokenView {
     expiresAt: s.expiresAt?.toISOString() ?? null,
     createdAt: s.createdAt.toISOString(),
     revokedAt: s.revokedAt?.toISOString() ?? null,
+    lastFour: s.lastFour,
   };
 }

@@ -39,7 +39,7 @@ export class TokensController {
 
   @MessagePattern(RPC.tokenVerify)
   verify(@Payload() raw: unknown): Promise<RpcReply<VerifiedToken>> {
-    // Whatever the gateway sent, a malformed token is just an invalid one.
-    return serve(this.logger, RPCS.tokenVerify, raw, (req) => this.verifyToken.execute({ token: req.body.token }), { invalidBody: INVALID_TOKEN });
+    // Whatever the gateway sent, a malformed hash is just an invalid token.
+    return serve(this.logger, RPCS.tokenVerify, raw, (req) => this.verifyToken.execute({ tokenHash: req.body.tokenHash }), { invalidBody: INVALID_TOKEN });
   }
 }

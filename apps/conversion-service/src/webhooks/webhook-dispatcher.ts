@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ConversionServiceOptions, SERVICE_OPTIONS } from '../platform/service-options';
 import { WebhooksRepository, ClaimedDelivery } from './webhooks.repository';
+import { WebhookSecrets } from './webhook-secrets';
 import { WebhookSender } from './webhook-sender';
 import { nextStep } from './retry-schedule';
 import { webhookHeaders } from './webhook-signature';
@@ -36,6 +37,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     private readonly deliveries: WebhooksRepository,
     private readonly sender: WebhookSender,
+    private readonly secrets: WebhookSecrets,
     @Inject(SERVICE_OPTIONS) options: ConversionServiceOptions,
   ) {
     this.disableAfter = options.env.WEBHOOK_DISABLE_AFTER_FAILURES;
@@ -123,8 +125,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       );
       return;
     }
-    const headers = webhookHeaders(delivery.eventId, delivery.secret, delivery.body, attemptedAt);
-    const result = await this.sender.post(delivery.url, delivery.body, { ...headers });
+    let secret: string | null = null;
+    try {
+      secret = this.secrets.open(delivery.secret);
+    } catch {
+      // Its key was removed from WEBHOOK_SECRET_KEYS: an attempt that fails (and retries) until the key is back.
+    }
+    const result = secret === null
+      ? { statusCode: null, latencyMs: 0, error: 'signing key unavailable', responseBody: null }
+      : await this.sender.post(delivery.url, delivery.body, { ...webhookHeaders(delivery.eventId, secret, delivery.body, attemptedAt) });
     // The retry budget and backoff count from the start of the current round (a manual redelivery starts a new one).
     const next = nextStep(attemptNo - delivery.roundStart, result);
     const { disabled } = await this.deliveries.recordAttempt({ deliveryId: delivery.deliveryId, attemptNo, ...result, attemptedAt }, next, { ...subscription, countsAsFailure: true });

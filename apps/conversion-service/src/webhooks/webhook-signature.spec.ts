@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { generateWebhookSecret, signWebhook, verifyWebhookSignature, webhookHeaders } from './webhook-signature';
+import { newWebhookSecret } from '@funnel/auth';
+import { signWebhook, verifyWebhookSignature, webhookHeaders } from './webhook-signature';
 
 describe('webhook signature', () => {
   const secret = 'whsec_' + 'ab'.repeat(32);
@@ -34,8 +35,8 @@ describe('webhook signature', () => {
   });
 
   it('generates whsec_ + 64 hex characters, different each time', () => {
-    const a = generateWebhookSecret();
+    const a = newWebhookSecret();
     expect(a).toMatch(/^whsec_[0-9a-f]{64}$/);
-    expect(generateWebhookSecret()).not.toBe(a);
+    expect(newWebhookSecret()).not.toBe(a);
   });
 });

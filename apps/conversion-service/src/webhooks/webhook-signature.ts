@@ -1,9 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** `whsec_` + 32 random bytes in hex; the whole string (prefix included) is the HMAC key. */
-export function generateWebhookSecret(): string {
-  return `whsec_${randomBytes(32).toString('hex')}`;
-}
+// Secrets are minted by the gateway (`newWebhookSecret` in @funnel/auth): `whsec_` + 64 hex, the whole string is the HMAC key.
 
 /** `v1=` + hex HMAC-SHA256(secret, "<timestamp>.<body>"): the timestamp is signed so a captured request cannot be replayed later. */
 export function signWebhook(secret: string, timestampSeconds: number, body: string): string {

@@ -45,7 +45,12 @@ export class WebhooksController {
   @MessagePattern(RPC.webhookCreate)
   async create(@Payload() raw: unknown): Promise<RpcReply<WebhookView>> {
     return this.handle(raw, RPCS.webhookCreate, 'create webhook', async ({ handle, body }) => {
-      const result = await this.createWebhook.execute({ handle, url: body.url, events: body.events, enabled: body.enabled ?? true });
+      const result = await this.createWebhook.execute({ handle, url: body.url, events: body.events, enabled: body.enabled ?? true, sealedSecret: body.sealedSecret });
+      if (!result.ok && result.error === 'invalid_secret') {
+        // The gateway sealed it under a key this service does not hold: a deployment mistake, not the caller's.
+        this.logger.error('create webhook: the signing secret does not open under WEBHOOK_SECRET_KEYS (the gateway and this service must share the keys)');
+        return rpcFail(503, 'service_unavailable', 'create webhook failed, retry later');
+      }
       if (!result.ok) return result.error === 'limit_exceeded' ? limitExceeded(result.limit) : invalidUrl(result.reason);
       return rpcOk(result.webhook);
     }, 'handle');

@@ -9,6 +9,7 @@ import { SendWebhookTest } from './use-cases/send-webhook-test';
 import { UpdateWebhook } from './use-cases/update-webhook';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookEventsConsumer } from './webhook-events.consumer';
+import { WebhookSecrets } from './webhook-secrets';
 import { WebhookSender } from './webhook-sender';
 import { WebhooksController } from './webhooks.controller';
 
@@ -22,6 +23,7 @@ import { WebhooksController } from './webhooks.controller';
     SendWebhookTest,
     RedeliverWebhook,
     EnqueueWebhookDeliveries,
+    WebhookSecrets,
     WebhookSender,
     WebhookDispatcher,
     WebhookEventsConsumer,

@@ -3,7 +3,7 @@ import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import jwt from 'jsonwebtoken';
 import type { Role } from '@funnel/contracts';
-import { signDevToken } from '@funnel/auth';
+import { hashPat, signDevToken } from '@funnel/auth';
 import { ApiException } from '../platform/http/api.exception';
 import { RpcClient } from '../platform/rpc/rpc.client';
 import { AuthGuard, JwtAuthGuard } from './jwt-auth.guard';
@@ -138,15 +138,17 @@ describe('AuthGuard on /v2/public routes (personal access tokens)', () => {
     undeclared(): void {}
   }
 
+  // The campaign-service knows tokens by hash only, and that is all the guard may send.
   const verified: Record<string, { tokenId: string; handle: string; scopes: string[] }> = {
-    fnl_pat_reader: { tokenId: 'tok_1', handle: 'acme', scopes: ['campaigns.read'] },
-    fnl_pat_wild: { tokenId: 'tok_2', handle: 'acme', scopes: ['analytics.*', 'campaigns.write', 'campaigns.read'] },
+    [hashPat('fnl_pat_reader')]: { tokenId: 'tok_1', handle: 'acme', scopes: ['campaigns.read'] },
+    [hashPat('fnl_pat_wild')]: { tokenId: 'tok_2', handle: 'acme', scopes: ['analytics.*', 'campaigns.write', 'campaigns.read'] },
   };
   const calls: string[] = [];
   const rpc = {
-    call: async (_pattern: string, _caller: unknown, _params: unknown, body: { token: string }) => {
-      calls.push(body.token);
-      const found = verified[body.token];
+    call: async (_pattern: string, _caller: unknown, _params: unknown, body: { tokenHash: string }) => {
+      expect(Object.keys(body)).toEqual(['tokenHash']);
+      calls.push(body.tokenHash);
+      const found = verified[body.tokenHash];
       if (!found) throw new ApiException(401, 'invalid_token', 'The access token is invalid, expired or revoked.');
       return found;
     },

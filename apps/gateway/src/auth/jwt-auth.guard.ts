@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { GatewayEnv } from '@funnel/config';
 import { HANDLE_PATTERN, PAT_PREFIX, Role, RPCS } from '@funnel/contracts';
-import { PatPrincipal, roleAtLeast, scopesAllow, verifyToken } from '@funnel/auth';
+import { hashPat, PatPrincipal, roleAtLeast, scopesAllow, verifyToken } from '@funnel/auth';
 import { ApiException } from '../platform/http/api.exception';
 import { GATEWAY_ENV } from '../platform/gateway.options';
 import { RpcClient } from '../platform/rpc/rpc.client';
@@ -72,7 +72,8 @@ export class AuthGuard implements CanActivate {
     if (!this.rpc) throw ApiException.unauthorized('Personal access tokens are not accepted here');
     // The request is addressed by the route's handle (it must be a valid one); the reply names the token's own handle.
     const caller = { handle: routeHandle, requestId: requestId ?? '', actor: { sub: 'gateway', role: 'VIEWER' as const } };
-    const verified = await this.rpc.call(RPCS.tokenVerify, caller, {}, { token });
+    // Only the token's hash goes on the bus (and is all the campaign-service stores).
+    const verified = await this.rpc.call(RPCS.tokenVerify, caller, {}, { tokenHash: hashPat(token) });
     return { kind: 'pat', sub: `pat:${verified.tokenId}`, handle: verified.handle, tokenId: verified.tokenId, scopes: verified.scopes, role: 'CREATOR' };
   }
 }

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { hashPat, newPatSecret, patLastFour } from '@funnel/auth';
 import { CreateTokenBody, RPCS, TokenView } from '@funnel/contracts';
 import { Caller, CurrentCaller } from '../auth/caller.decorator';
 import { AuthGuard } from '../auth/jwt-auth.guard';
@@ -16,11 +17,16 @@ import { RpcClient } from '../platform/rpc/rpc.client';
 export class TokensController {
   constructor(private readonly rpc: RpcClient) {}
 
-  /** The reply holds `token`, the secret, this once; only its hash is stored. */
+  /**
+   * The gateway mints the secret and sends only its hash to the campaign-service, so the secret
+   * is never on the bus nor stored; the HTTP reply holds `token` this once.
+   */
   @Post()
   @HttpCode(201)
-  create(@Param() _params: HandleParams, @Body() body: CreateTokenBody, @CurrentCaller() caller: Caller): Promise<TokenView> {
-    return this.rpc.call(RPCS.tokenCreate, caller, {}, body);
+  async create(@Param() _params: HandleParams, @Body() body: CreateTokenBody, @CurrentCaller() caller: Caller): Promise<TokenView> {
+    const token = newPatSecret();
+    const created = await this.rpc.call(RPCS.tokenCreate, caller, {}, { ...body, secretHash: hashPat(token), lastFour: patLastFour(token) });
+    return { ...created, token };
   }
 
   @Get()

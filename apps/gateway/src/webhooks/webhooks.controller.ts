@@ -1,4 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import type { GatewayEnv } from '@funnel/config';
+import { newWebhookSecret, parseSecretKeyring, sealSecret, SecretKeyring, WEBHOOK_SECRET_PURPOSE } from '@funnel/auth';
 import {
   CreateWebhookBody,
   ListDeliveriesQuery,
@@ -12,6 +14,7 @@ import {
 import { Caller, CurrentCaller } from '../auth/caller.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { MinRole } from '../auth/min-role.decorator';
+import { GATEWAY_ENV } from '../platform/gateway.options';
 import { HandleParams } from '../platform/http/route-params';
 import { RpcClient } from '../platform/rpc/rpc.client';
 import { DeliveryParams, WebhookParams } from './webhook-params';
@@ -24,13 +27,26 @@ import { DeliveryParams, WebhookParams } from './webhook-params';
 @UseGuards(JwtAuthGuard)
 @MinRole('CREATOR')
 export class WebhooksController {
-  constructor(private readonly rpc: RpcClient) {}
+  private readonly keyring: SecretKeyring;
 
-  /** The reply carries the signing secret: the only time it is ever shown. */
+  constructor(
+    private readonly rpc: RpcClient,
+    @Inject(GATEWAY_ENV) env: Pick<GatewayEnv, 'WEBHOOK_SECRET_KEYS'>,
+  ) {
+    this.keyring = parseSecretKeyring(env.WEBHOOK_SECRET_KEYS);
+  }
+
+  /**
+   * The gateway mints the signing secret and sends it to the conversion-service sealed under
+   * WEBHOOK_SECRET_KEYS (never in clear on the bus); the HTTP reply carries it, the only time it is shown.
+   */
   @Post()
   @HttpCode(201)
-  create(@Param() _params: HandleParams, @Body() body: CreateWebhookBody, @CurrentCaller() caller: Caller): Promise<WebhookView> {
-    return this.rpc.call(RPCS.webhookCreate, caller, {}, body);
+  async create(@Param() _params: HandleParams, @Body() body: CreateWebhookBody, @CurrentCaller() caller: Caller): Promise<WebhookView> {
+    const secret = newWebhookSecret();
+    const sealedSecret = sealSecret(this.keyring, secret, WEBHOOK_SECRET_PURPOSE);
+    const created = await this.rpc.call(RPCS.webhookCreate, caller, {}, { ...body, sealedSecret });
+    return { ...created, secret };
   }
 
   @Get()

@@ -12,6 +12,14 @@ export class CreateWebhookBody {
   @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
+/**
+ * What the gateway sends to create a subscription: it mints the signing secret and hands it over
+ * sealed (AES-256-GCM under WEBHOOK_SECRET_KEYS, `sealSecret` in @funnel/auth), never in clear.
+ */
+export class CreateWebhookRpcBody extends CreateWebhookBody {
+  @IsString() @MaxLength(512) @Matches(/^enc:v1:/, { message: 'sealedSecret must be a sealed secret' }) sealedSecret!: string;
+}
+
 // ---- webhooks ----
 export class UpdateWebhookBody {
   @IsOptional()
@@ -41,7 +49,7 @@ export interface WebhookView {
   events: WebhookEvent[];
   enabled: boolean;
   createdAt: string;
-  /** Shown once, on creation only. */
+  /** Shown once, in the gateway's HTTP reply on creation only (never on the bus). */
   secret?: string;
 }
 
@@ -98,7 +106,7 @@ export interface WebhookListResult {
 
 /** Webhook requests, answered by the conversion-service. Path ids travel in params (`webhookId`, `deliveryId`). */
 export const WEBHOOK_RPC = {
-  webhookCreate: defineRpc('funnel.rpc.webhook.create', CreateWebhookBody)<WebhookView>(),
+  webhookCreate: defineRpc('funnel.rpc.webhook.create', CreateWebhookRpcBody)<WebhookView>(),
   webhookGet: defineRpc('funnel.rpc.webhook.get', EmptyBody)<WebhookDetailView>(),
   webhookUpdate: defineRpc('funnel.rpc.webhook.update', UpdateWebhookBody)<WebhookDetailView>(),
   webhookDelete: defineRpc('funnel.rpc.webhook.delete', EmptyBody)<{ webhookId: string; deleted: true }>(),

@@ -1,22 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { createEnvelope, CreateTokenBody, fail, Failure, ok, PAT_PREFIX, Result, TokenCreatedV1, TokenRevokedV1, TokenView, VerifiedToken } from '@funnel/contracts';
+import { createEnvelope, CreateTokenRpcBody, fail, Failure, ok, Result, TokenCreatedV1, TokenRevokedV1, TokenView, VerifiedToken } from '@funnel/contracts';
 import { versionedWrite } from '../../platform/event-store/versioned-write';
-import { applyTokenEvent, hashTokenSecret, newTokenId, newTokenSecret, TokenState, toTokenView } from '../token';
+import { applyTokenEvent, newTokenId, TokenState, toTokenView } from '../token';
 import { TokenRepository } from '../token.repository';
 
 const TOKEN_ID = /^tok_[0-9a-f]{16}$/;
 const tokenNotFound = (tokenId: string): Failure => fail('token_not_found', `Token '${tokenId}' does not exist.`);
 
-/** Creates a PAT and returns its secret once; only the SHA-256 is stored. */
+/** Records a PAT the gateway minted: this service only ever sees (and stores) its SHA-256. */
 @Injectable()
 export class CreateToken {
   constructor(private readonly tokens: TokenRepository) {}
 
-  async execute({ handle, requestId, actorSub, body, now = new Date() }: { handle: string; requestId: string; actorSub: string; body: CreateTokenBody; now?: Date }): Promise<Result<TokenView>> {
+  async execute({ handle, requestId, actorSub, body, now = new Date() }: { handle: string; requestId: string; actorSub: string; body: CreateTokenRpcBody; now?: Date }): Promise<Result<TokenView>> {
     if (body.expiresAt !== undefined && new Date(body.expiresAt).getTime() <= now.getTime()) {
       return fail('validation_failed', 'expiresAt must be in the future.', [{ field: 'expiresAt', message: 'expiresAt must be in the future', code: 'in_the_past' }]);
     }
-    const secret = newTokenSecret();
     const tokenId = newTokenId();
     const event = createEnvelope({
       type: TokenCreatedV1.type,
@@ -30,13 +29,14 @@ export class CreateToken {
         name: body.name,
         scopes: [...body.scopes],
         expiresAt: body.expiresAt ? new Date(body.expiresAt).toISOString() : null,
-        secretHash: hashTokenSecret(secret),
+        secretHash: body.secretHash,
+        lastFour: body.lastFour,
         createdBy: actorSub,
       },
     });
     const token = applyTokenEvent(null, event);
     await this.tokens.save(token, [event]);
-    return ok({ ...toTokenView(token), token: secret });
+    return ok(toTokenView(token));
   }
 }
 
@@ -78,15 +78,14 @@ export class RevokeToken {
   }
 }
 
-/** For the gateway: who a PAT belongs to and what it may do; 401 for anything unknown, revoked or expired. */
+/** For the gateway, by the token's hash: who a PAT belongs to and what it may do; 401 for anything unknown, revoked or expired. */
 @Injectable()
 export class VerifyToken {
   constructor(private readonly tokens: TokenRepository) {}
 
-  async execute({ token, now = new Date() }: { token: string; now?: Date }): Promise<Result<VerifiedToken>> {
+  async execute({ tokenHash, now = new Date() }: { tokenHash: string; now?: Date }): Promise<Result<VerifiedToken>> {
     const invalid = fail('invalid_token', 'The access token is invalid, expired or revoked.');
-    if (!token.startsWith(PAT_PREFIX)) return invalid;
-    const found = await this.tokens.findByHash(hashTokenSecret(token));
+    const found = await this.tokens.findByHash(tokenHash);
     if (!found || found.revokedAt || (found.expiresAt && found.expiresAt.getTime() <= now.getTime())) return invalid;
     return ok({ tokenId: found.tokenId, handle: found.handle, scopes: [...found.scopes] });
   }

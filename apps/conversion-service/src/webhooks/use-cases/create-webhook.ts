@@ -3,7 +3,7 @@ import { newEventId, WebhookEvent, WebhookView } from '@funnel/contracts';
 import { ConversionServiceOptions, SERVICE_OPTIONS } from '../../platform/service-options';
 import { WebhooksRepository } from '../webhooks.repository';
 import { checkWebhookUrl, HostResolver } from '../url-safety';
-import { generateWebhookSecret } from '../webhook-signature';
+import { WebhookSecrets } from '../webhook-secrets';
 
 export const HOST_RESOLVER = Symbol('HOST_RESOLVER');
 
@@ -12,14 +12,20 @@ export interface CreateWebhookCommand {
   url: string;
   events: WebhookEvent[];
   enabled: boolean;
+  /** The signing secret the gateway minted, sealed under WEBHOOK_SECRET_KEYS. */
+  sealedSecret: string;
 }
 
 export type CreateWebhookResult =
   | { ok: true; webhook: WebhookView }
   | { ok: false; error: 'invalid_webhook_url'; reason: string }
-  | { ok: false; error: 'limit_exceeded'; limit: number };
+  | { ok: false; error: 'limit_exceeded'; limit: number }
+  | { ok: false; error: 'invalid_secret' };
 
-/** Subscribes a URL to conversion events (at most MAX_WEBHOOKS_PER_HANDLE per handle); the signing secret is returned here and never again. */
+/**
+ * Subscribes a URL to conversion events (at most MAX_WEBHOOKS_PER_HANDLE per handle) with the
+ * sealed signing secret the gateway minted (stored sealed, never returned).
+ */
 @Injectable()
 export class CreateWebhook {
   private readonly allowPrivate: boolean;
@@ -27,6 +33,7 @@ export class CreateWebhook {
 
   constructor(
     private readonly webhooks: WebhooksRepository,
+    private readonly secrets: WebhookSecrets,
     @Inject(HOST_RESOLVER) private readonly resolve: HostResolver,
     @Inject(SERVICE_OPTIONS) options: ConversionServiceOptions,
   ) {
@@ -37,7 +44,8 @@ export class CreateWebhook {
   async execute(command: CreateWebhookCommand): Promise<CreateWebhookResult> {
     const check = await checkWebhookUrl(command.url, { allowPrivate: this.allowPrivate, resolve: this.resolve });
     if (!check.ok) return { ok: false, error: 'invalid_webhook_url', reason: check.reason };
-    const secret = generateWebhookSecret();
+    const secret = this.secrets.accept(command.sealedSecret);
+    if (!secret.ok) return { ok: false, error: 'invalid_secret' };
     const row = await this.webhooks.create(
       {
         webhookId: newEventId(),
@@ -45,7 +53,7 @@ export class CreateWebhook {
         url: command.url,
         events: command.events,
         enabled: command.enabled,
-        secret,
+        secret: secret.stored,
       },
       this.limit,
     );
@@ -59,7 +67,6 @@ export class CreateWebhook {
         events: row.events as WebhookEvent[],
         enabled: row.enabled,
         createdAt: row.createdAt.toISOString(),
-        secret,
       },
     };
   }

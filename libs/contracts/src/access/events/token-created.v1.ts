@@ -1,7 +1,7 @@
 import { IsArray, IsDateString, IsOptional, IsString } from 'class-validator';
 
 /**
- * token.created v1 — a personal access token. Only the SHA-256 of the secret is kept; these
+ * token.created v1 — a personal access token. Only the SHA-256 of the secret (and its last four characters) is kept; these
  * events stay in the campaign-service event store and are not published.
  */
 export class TokenCreatedV1 {
@@ -12,5 +12,7 @@ export class TokenCreatedV1 {
   @IsArray() @IsString({ each: true }) scopes!: string[];
   @IsOptional() @IsDateString() expiresAt!: string | null;
   @IsString() secretHash!: string;
+  /** The token's last four characters, for display (absent in events written before they were kept). */
+  @IsOptional() @IsString() lastFour?: string | null;
   @IsString() createdBy!: string;
 }
