@@ -70,7 +70,7 @@ fi
 
 # ---- secret scan: no secret issued above is on any topic, in a log or in a table ----
 step "secret scan (topics, logs, databases)"
-npx jest -c jest.scan.config.js --runInBand --json --outputFile="$REPORTS/scan.json" || failed_steps+=(secret-scan)
+jest_tier scan "${FUNNEL_SCAN_TIMEOUT_S:-600}" -c jest.scan.config.js --runInBand --json --outputFile="$REPORTS/scan.json" || failed_steps+=(secret-scan)
 # ---- end of secret scan ----
 
 node -e '
