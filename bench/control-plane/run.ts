@@ -13,23 +13,25 @@
  *
  * Every process is started here and stopped at the end: campaign-service on PORT_BASE+2, the
  * gateway instances on PORT_BASE, PORT_BASE+100 ... (the project's port scheme shifted by
- * PORT_BASE-3000), the baseline on a free port. They use the platform's RPC topics and consumer
- * groups (a private prefix is not a production setting): another stack running on the same
- * Kafka takes part of the campaign RPCs and competes for the reply partitions, and the bench
- * says so before it starts. Campaigns and links are written under a throwaway handle
- * (bench-<id>); the links are deleted at the end, the campaigns stay (there is no delete).
+ * PORT_BASE-3000), the baseline on a free port. They run with production settings against a
+ * private single-node Kafka broker (started from the jars deploy/infra.sh fetched) and a throwaway
+ * PostgreSQL database with the campaign-service's migrations, both removed at the end, so a stack
+ * running on the same machine neither disturbs the figures nor is disturbed.
  *
  * Env (or --flag=value): BENCH_RATE (--rate, 200 requests/s), BENCH_SECONDS (--seconds, 25),
  * BENCH_WARMUP_SECONDS (--warmup, 5), BENCH_GATEWAYS (--gateways, "1,2": the instance counts
  * measured, in order), BENCH_PORT_BASE (--port-base, 3200), BENCH_CONNECTIONS (--connections,
- * 32 keep-alive sockets per gateway), BENCH_TIMEOUT_MS (--timeout-ms, 10000), KAFKA_BROKERS,
- * CAMPAIGN_DATABASE_URL.
+ * 32 keep-alive sockets per gateway), BENCH_TIMEOUT_MS (--timeout-ms, 10000), CAMPAIGN_DATABASE_URL
+ * (the PostgreSQL server the throwaway database is made on).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { signDevToken } from '@funnel/auth';
-import { createKafka } from '@funnel/kafka';
+import { createKafka, ensureTopics } from '@funnel/kafka';
+import { createThrowawayDatabase, prismaMigrateDeploy, ThrowawayDatabase } from '@funnel/persistence';
+import { PrivateKafka } from '@funnel/testing';
 import { openLoop, OpStats, PlannedRequest, statsByOp, Target } from '../common/open-loop';
 import { answers, BenchChild, freePort, portInUse, ROOT, sleep, waitUntil } from '../common/processes';
 
@@ -54,8 +56,10 @@ const GATEWAY_COUNTS = setting('gateways', 'BENCH_GATEWAYS', '1,2')
   .split(',')
   .map((n) => Number(n.trim()));
 if (GATEWAY_COUNTS.some((n) => !Number.isInteger(n) || n < 1 || n > 9)) throw new Error('--gateways / BENCH_GATEWAYS: a list of instance counts 1-9, e.g. "1,2"');
-const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const CAMPAIGN_DATABASE_URL = process.env.CAMPAIGN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/funnel_campaign';
+/** The private broker's address and the throwaway database's URL, once they exist. */
+let BROKERS = '';
+let CAMPAIGN_DATABASE_URL = '';
+const POSTGRES_SERVER_URL = process.env.CAMPAIGN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/funnel_campaign';
 const GOAL_P99_MS = 50;
 
 const GATEWAY_MAIN = resolve(ROOT, 'dist/apps/gateway/src/main.js');
@@ -185,37 +189,20 @@ function table(title: string, rows: readonly OpStats[]): string[] {
   return lines;
 }
 
-/**
- * Other members of the consumer groups this bench's processes join (Nest appends "-server" to a
- * service's RPC group and "-client" to the gateway's reply group), or of any other gateway's
- * reply group: another stack on the same Kafka.
- */
-async function otherMembers(): Promise<string[]> {
-  const admin = createKafka({ KAFKA_BROKERS: BROKERS }, `bench-control-plane-${runId}`).admin();
-  await admin.connect();
-  try {
-    const names = (await admin.listGroups()).groups
-      .map((g) => g.groupId)
-      .filter((g) => g === 'campaign-service-server' || (g.startsWith('gateway') && g.endsWith('-client')));
-    if (names.length === 0) return [];
-    const { groups } = await admin.describeGroups(names);
-    return groups.filter((g) => g.members.length > 0).map((g) => `${g.groupId} (${g.members.length} member${g.members.length > 1 ? 's' : ''})`);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 async function main(): Promise<void> {
   for (const file of [GATEWAY_MAIN, CAMPAIGN_MAIN]) if (!existsSync(file)) throw new Error(`${file} is missing: build first (npm run build)`);
   const maxGateways = Math.max(...GATEWAY_COUNTS);
   const ports = [campaignPort, ...Array.from({ length: maxGateways }, (_, k) => gatewayPort(k + 1))];
   for (const port of ports) if (await portInUse(port)) throw new Error(`port ${port} is in use: choose another --port-base (BENCH_PORT_BASE)`);
-  const others = await otherMembers();
-  if (others.length > 0) {
-    log(`WARNING: another stack is running on this Kafka (consumer groups ${others.join(', ')}). The bench's processes join the same`);
-    log('         groups: campaign RPCs are shared with its campaign-service and the gateways compete for reply partitions, so the');
-    log('         figures below include that interference, and the other stack is disturbed while the bench runs.');
-  }
+  log('starting a private Kafka broker and a throwaway campaign database for the bench');
+  brokerDir = mkdtempSync(join(tmpdir(), 'bench-control-plane-kafka-'));
+  broker = await PrivateKafka.create(brokerDir);
+  await broker.start();
+  BROKERS = broker.brokers;
+  await ensureTopics(createKafka({ KAFKA_BROKERS: BROKERS }, `bench-control-plane-${runId}`));
+  database = await createThrowawayDatabase(POSTGRES_SERVER_URL, 'bench_control_plane');
+  await prismaMigrateDeploy(resolve(ROOT, 'apps/campaign-service'), 'CAMPAIGN_DATABASE_URL', database.url);
+  CAMPAIGN_DATABASE_URL = database.url;
   log(`handle ${handle}; ${RATE} requests/s open loop, the four operations in turn; ${WARMUP} s warm-up + ${SECONDS} s per measurement`);
 
   const barePort = await freePort();
@@ -293,10 +280,17 @@ async function main(): Promise<void> {
   console.log(`goal: p99 < ${GOAL_P99_MS} ms for every operation at ${RATE} requests/s with no errors (the goal is stated at 200/s)`);
   for (const line of verdicts) console.log(`  ${line}`);
 
-  log('deleting the bench links');
-  for (let slug = 0; slug < SLUG_POOL; slug++) {
-    await fetch(`http://127.0.0.1:${gatewayPort(1)}/v2/handles/${handle}/links/l-${slug}`, { method: 'DELETE', headers: auth }).catch(() => undefined);
-  }
+}
+
+let broker: PrivateKafka | undefined;
+let brokerDir: string | undefined;
+let database: ThrowawayDatabase | undefined;
+
+/** After the services have stopped: the private broker and the throwaway database go too. */
+async function removePrivateState(): Promise<void> {
+  await broker?.stop().catch((e: Error) => log(`private broker stop: ${e.message}`));
+  if (brokerDir) rmSync(brokerDir, { recursive: true, force: true });
+  await database?.drop().catch((e: Error) => log(`could not drop ${database?.name}: ${e.message}`));
 }
 
 /**
@@ -356,7 +350,7 @@ function stopAll(): Promise<void> {
   stopping ??= (async () => {
     log('stopping the processes the bench started');
     await Promise.all(children.map((c) => c.stop()));
-    await sleep(0);
+    await removePrivateState();
   })();
   return stopping;
 }

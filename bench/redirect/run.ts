@@ -1,15 +1,16 @@
 // npm run bench:redirect (builds, then node dist/bench/redirect/run.js) — throughput and latency
 // of the redirect edge with tracking, next to a bare Fastify 302 handler measured in the same run
-// with the same load, then the edge's p99 at half of its peak rate. Needs a reachable Kafka.
+// with the same load, then the edge's p99 at half of its peak rate. Runs its own Kafka broker.
 //
 // The load tool is wrk when it is installed (Debian: apt-get install wrk), else autocannon;
 // BENCH_TOOL=wrk|autocannon chooses. On a small machine the tool shares the CPU with the servers,
 // and autocannon (JavaScript) spends several times more CPU per request than wrk (C): with it the
 // ratio measures the client's cost as much as the edge's. Both are reported by the closing lines.
 //
-// The edge under test is a real redirect-service process on a free port, serving a link of an
-// ACTIVE campaign published to the broker under a throwaway handle (tombstoned afterwards). Its
-// clicks go to the topic funnel.bench.clicks (short retention), never to the platform's topic.
+// The edge under test is a real redirect-service process on a free port, with production settings,
+// against a private single-node Kafka broker (started from the jars deploy/infra.sh fetched, removed
+// afterwards): it serves a link of an ACTIVE campaign published there, and its clicks go to that
+// broker's funnel.clicks, never to a shared broker.
 //
 // The two peak measurements are interleaved (bare, edge, bare, edge... in BENCH_ROUNDS rounds
 // adding up to BENCH_SECONDS each), so a load change elsewhere on the machine weighs on both
@@ -19,7 +20,7 @@
 // interleaved in rounds. Server CPU per request comes from /proc; for the edge it is split into
 // its request thread and its other threads (the click worker, GC helpers).
 //
-// Env: KAFKA_BROKERS (127.0.0.1:9092), BENCH_SECONDS (10), BENCH_ROUNDS (5), BENCH_CONNECTIONS (50),
+// Env: BENCH_SECONDS (10), BENCH_ROUNDS (5), BENCH_CONNECTIONS (50),
 // BENCH_TOOL (wrk if installed, else autocannon), BENCH_EDGE_NODE_ARGS (extra node flags for the
 // edge, e.g. "--cpu-prof --cpu-prof-dir=prof").
 import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
@@ -29,15 +30,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
+import { ensureTopics } from '@funnel/kafka';
+import { PrivateKafka } from '@funnel/testing';
 import { freePort, ROOT, sleep, waitUntil } from '../common/processes';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
-const BROKERS = process.env.KAFKA_BROKERS || '127.0.0.1:9092';
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 50);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS || 5));
 const TOOL = process.env.BENCH_TOOL || (hasWrk() ? 'wrk' : 'autocannon');
-const BENCH_TOPIC = 'funnel.bench.clicks';
 const MAIN = join(ROOT, 'dist', 'apps', 'redirect-service', 'src', 'main.js');
 const UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
 
@@ -296,16 +297,13 @@ function summary(...results: LoadResult[]) {
 
 async function main(): Promise<void> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npm run build)`);
-  const kafka = new Kafka({ clientId: 'bench-redirect', brokers: BROKERS.split(','), logLevel: logLevel.WARN });
-  const admin = kafka.admin();
-  await admin.connect();
-  if (!(await admin.listTopics()).includes(BENCH_TOPIC)) {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic: BENCH_TOPIC, numPartitions: 6, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '600000' }, { name: 'retention.bytes', value: String(256 * 1024 * 1024) }] }],
-    });
-  }
-  await admin.disconnect();
+  const brokerDir = mkdtempSync(join(tmpdir(), 'bench-redirect-kafka-'));
+  const broker = await PrivateKafka.create(brokerDir);
+  console.log('starting a private Kafka broker for the bench...');
+  await broker.start();
+  const BROKERS = broker.brokers;
+  const kafka = new Kafka({ clientId: 'bench-redirect', brokers: [BROKERS], logLevel: logLevel.WARN });
+  await ensureTopics(kafka);
 
   const handle = `bench-${Date.now().toString(36)}`;
   const producer = kafka.producer();
@@ -333,7 +331,6 @@ async function main(): Promise<void> {
   const edge = startChild('redirect-service', [...(process.env.BENCH_EDGE_NODE_ARGS ?? '').split(' ').filter(Boolean), MAIN], {
     REDIRECT_PORT: String(edgePort),
     KAFKA_BROKERS: BROKERS,
-    CLICKS_TOPIC: BENCH_TOPIC,
     REDIRECT_SPOOL_DIR: spool,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
@@ -402,10 +399,10 @@ async function main(): Promise<void> {
   } finally {
     for (const child of [bare, edge, bareHttp]) child.process.kill('SIGCONT');
     await Promise.all([stopChild(bare), stopChild(edge), stopChild(bareHttp)]);
-    await producer.send({ topic: 'funnel.link-snapshots', messages: [{ key: `${handle}/go`, value: null }] });
-    await producer.send({ topic: 'funnel.campaign-snapshots', messages: [{ key: `${handle}/bench-campaign`, value: null }] });
     await producer.disconnect();
+    await broker.stop();
     rmSync(spool, { recursive: true, force: true });
+    rmSync(brokerDir, { recursive: true, force: true });
   }
 }
 
