@@ -12,6 +12,7 @@ import {
 import { Caller, CurrentCaller } from '../auth/caller.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { MinRole } from '../auth/min-role.decorator';
+import { WEBHOOK_READ_ROLE } from '../auth/webhook-access';
 import { HandleParams } from '../platform/http/route-params';
 import { RpcClient } from '../platform/rpc/rpc.client';
 import { DeliveryParams, WebhookParams } from './webhook-params';
@@ -22,7 +23,7 @@ import { DeliveryParams, WebhookParams } from './webhook-params';
  */
 @Controller('v2/handles/:handle/webhooks')
 @UseGuards(JwtAuthGuard)
-@MinRole('CREATOR')
+@MinRole(WEBHOOK_READ_ROLE)
 export class WebhooksController {
   constructor(private readonly rpc: RpcClient) {}
 
