@@ -32,8 +32,11 @@ describe('AuthFailureLimiter', () => {
 
   it('allows LIMIT failures per address, then limits it with a Retry-After within the window', async () => {
     const limiter = new AuthFailureLimiter(new RateLimiterMemory({ points: LIMIT, duration: 60 }), { limit: LIMIT, windowSeconds: 60 });
-    for (let i = 0; i < LIMIT; i++) expect(await limiter.recordFailure('10.0.0.1')).toEqual({ limited: false, retryAfterSeconds: 0 });
+    for (let i = 0; i < LIMIT - 1; i++) expect(await limiter.recordFailure('10.0.0.1')).toEqual({ limited: false, retryAfterSeconds: 0 });
     expect(await limiter.check('10.0.0.1')).toEqual({ limited: false, retryAfterSeconds: 0 });
+    expect(await limiter.recordFailure('10.0.0.1')).toEqual({ limited: false, retryAfterSeconds: 0 });
+    // The failures are used up: no more lookups for this address in the window.
+    expect((await limiter.check('10.0.0.1')).limited).toBe(true);
     const over = await limiter.recordFailure('10.0.0.1');
     expect(over.limited).toBe(true);
     expect(over.retryAfterSeconds).toBeGreaterThanOrEqual(59);
@@ -46,8 +49,10 @@ describe('AuthFailureLimiter', () => {
     const shared = new SwitchableStore(new RateLimiterMemory({ points: LIMIT, duration: 60 }));
     const a = new AuthFailureLimiter(shared, { limit: LIMIT, windowSeconds: 60 });
     const b = new AuthFailureLimiter(shared, { limit: LIMIT, windowSeconds: 60 });
-    for (let i = 0; i < LIMIT; i++) await a.recordFailure('10.0.0.3');
+    for (let i = 0; i < LIMIT - 1; i++) await a.recordFailure('10.0.0.3');
     expect((await b.check('10.0.0.3')).limited).toBe(false);
+    await a.recordFailure('10.0.0.3');
+    expect((await b.check('10.0.0.3')).limited).toBe(true);
     expect((await b.recordFailure('10.0.0.3')).limited).toBe(true);
     expect((await a.check('10.0.0.3')).limited).toBe(true);
   });

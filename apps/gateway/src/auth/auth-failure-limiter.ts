@@ -65,12 +65,15 @@ export class AuthFailureLimiter {
     return this.storeError === null ? { mode: 'shared' } : { mode: 'local', error: this.storeError };
   }
 
-  /** Whether `address` is over the limit now (asked before work a failure would waste, e.g. a tokenVerify RPC). */
+  /**
+   * Whether `address` has used up its failures in this window, asked before work a failure would
+   * waste (a tokenVerify RPC): such an address is not looked up again until the window ends.
+   */
   async check(address: string): Promise<LimitDecision> {
     const local = this.localBlock(address);
     if (local.limited) return local;
     const res = await this.run(() => this.store.get(address), () => this.fallback.get(address));
-    return res && res.consumedPoints > this.options.limit ? this.block(address, res) : OK;
+    return res && res.consumedPoints >= this.options.limit ? this.block(address, res) : OK;
   }
 
   /** Counts one failure of `address`; limited once the count passes the limit within the window. */

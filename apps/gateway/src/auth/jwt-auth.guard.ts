@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { GatewayEnv } from '@funnel/config';
@@ -71,8 +71,9 @@ export class AuthGuard implements CanActivate {
     @Inject(GATEWAY_ENV) private readonly env: Pick<GatewayEnv, 'JWT_SECRET'>,
     private readonly reflector: Reflector,
     private readonly rpc?: RpcClient,
-    @Optional() private readonly failures?: AuthFailureLimiter,
-    @Optional() private readonly unknownPats?: NegativeTokenCache,
+    // Optional for unit tests only: Nest injects both (a missing provider fails the boot).
+    private readonly failures?: AuthFailureLimiter,
+    private readonly unknownPats?: NegativeTokenCache,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -4,6 +4,7 @@ import { rpcTransport } from '@funnel/kafka';
 import { AUTH_PROTECTION_PROVIDERS } from '../auth/auth-protection.providers';
 import { AuthFailureLimiter } from '../auth/auth-failure-limiter';
 import { AuthGuard } from '../auth/jwt-auth.guard';
+import { NegativeTokenCache } from '../auth/negative-token-cache';
 import { GATEWAY_ENV, GatewayOptions, RATE_LIMIT_KEY_PREFIX, RPC_TOPIC_PREFIX } from './gateway.options';
 import { RedisConnection } from './redis/redis.client';
 import { KAFKA_RPC_CLIENT, RpcClient } from './rpc/rpc.client';
@@ -25,7 +26,8 @@ export class CoreModule {
         ...AUTH_PROTECTION_PROVIDERS,
         AuthGuard,
       ],
-      exports: [GATEWAY_ENV, RpcClient, AuthGuard, RedisConnection, AuthFailureLimiter],
+      // The guard's own dependencies too: Nest builds a guard named in @UseGuards within each feature module.
+      exports: [GATEWAY_ENV, RpcClient, AuthGuard, RedisConnection, AuthFailureLimiter, NegativeTokenCache],
     };
   }
 }
