@@ -122,6 +122,11 @@ export class AuthFailureLimiter {
     this.logger.log({ event: 'auth_limiter_shared', detail: 'the shared store answers again' });
   }
 
+  /** What this instance already knows, without I/O: whether `address` is over the limit (a stale "no" is possible, never a stale "yes"). */
+  limitedNow(address: string): LimitDecision {
+    return this.localBlock(address);
+  }
+
   private localBlock(address: string): LimitDecision {
     const until = this.blockedUntil.get(address);
     if (until === undefined) return OK;
