@@ -13,9 +13,9 @@ import { FakeOwnerState, GatewayUnderTest, get, jwtFor, newPat, percentile, star
 const HANDLE = uniqueId('flood');
 const LIMIT = 20; // the default AUTH_FAILURE_LIMIT
 const FLOOD_REQUESTS = 3000;
-const FLOOD_CONCURRENCY = 4;
-const PHASES = 3;
-const QUIET_REQUESTS_PER_PHASE = 60;
+const FLOOD_CONCURRENCY = 2;
+const PHASES = 5;
+const QUIET_REQUESTS_PER_PHASE = 40;
 const ATTACKERS = Array.from({ length: 8 }, (_, i) => `198.51.100.${i + 1}`);
 const REAL_CLIENT = '192.0.2.200';
 
