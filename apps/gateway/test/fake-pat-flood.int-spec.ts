@@ -12,7 +12,7 @@ import { FakeOwnerState, GatewayUnderTest, get, jwtFor, newPat, percentile, star
  */
 const HANDLE = uniqueId('flood');
 const LIMIT = 20; // the default AUTH_FAILURE_LIMIT
-const FLOOD_REQUESTS = 3000;
+const FLOOD_REQUESTS = 5000;
 const FLOOD_CONCURRENCY = 2;
 const PHASES = 5;
 const QUIET_REQUESTS_PER_PHASE = 40;
