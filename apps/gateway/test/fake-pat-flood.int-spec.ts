@@ -13,6 +13,10 @@ import { FakeOwnerState, GatewayUnderTest, get, jwtFor, newPat, percentile, star
 const HANDLE = uniqueId('flood');
 const LIMIT = 20; // the default AUTH_FAILURE_LIMIT
 const FLOOD_REQUESTS = 5000;
+/**
+ * Two keep-alive connections already send about a thousand requests a second here; more only adds
+ * the attackers' own client work to a machine the gateway shares with them, not pressure on it.
+ */
 const FLOOD_CONCURRENCY = 2;
 const PHASES = 5;
 const QUIET_REQUESTS_PER_PHASE = 40;
