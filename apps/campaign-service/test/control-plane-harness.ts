@@ -85,8 +85,16 @@ export async function startControlPlane(prefix: string): Promise<ControlPlane> {
   });
   await service.listen();
 
-  const env = loadConfig(GatewayEnv, { JWT_SECRET, KAFKA_BROKERS: bed.brokers, RPC_TIMEOUT_MS: '8000', LOG_LEVEL: 'warn', WEBHOOK_SECRET_KEYS: TEST_WEBHOOK_SECRET_KEYS });
-  @Module({ imports: [GatewayAppModule.register({ env, rpcGroupId: uniqueId('gateway-test-'), rpcTopicPrefix: RPC_PREFIX })] })
+  // The auth matrix fails authentication on purpose about a hundred times from one address: above the default limit.
+  const env = loadConfig(GatewayEnv, {
+    JWT_SECRET,
+    KAFKA_BROKERS: bed.brokers,
+    RPC_TIMEOUT_MS: '8000',
+    LOG_LEVEL: 'warn',
+    WEBHOOK_SECRET_KEYS: TEST_WEBHOOK_SECRET_KEYS,
+    AUTH_FAILURE_LIMIT: '10000',
+  });
+  @Module({ imports: [GatewayAppModule.register({ env, rpcGroupId: uniqueId('gateway-test-'), rpcTopicPrefix: RPC_PREFIX, rateLimitKeyPrefix: `${uniqueId('control-plane-test')}:` })] })
   class GatewayUnderTest {}
   const gateway = await bootstrapService({ service: 'gateway-test', module: GatewayUnderTest, port: 0, configure: configureHttp });
   const baseUrl = `http://127.0.0.1:${(gateway.getHttpServer().address() as AddressInfo).port}`;

@@ -11,6 +11,7 @@ interface ComposeService {
   command?: string[];
   environment?: Record<string, string | number>;
   ports?: string[];
+  depends_on?: Record<string, { condition: string }>;
 }
 
 const compose = parse(readFileSync(join(__dirname, '..', '..', '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -54,9 +55,9 @@ const environment = (service: string, shell: Record<string, string> = SECRETS) =
 const kafkaScript = () => (compose.services.kafka.command ?? []).join('\n').replace(/\$\$/g, '$');
 
 describe('docker-compose.yml', () => {
-  it('runs Kafka (KRaft), ClickHouse, PostgreSQL, the migration job and the five apps', () => {
+  it('runs Kafka (KRaft), ClickHouse, PostgreSQL, Redis, the migration job and the five apps', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['analytics-projector', 'campaign-service', 'clickhouse', 'conversion-service', 'gateway', 'kafka', 'migrate', 'postgres', 'redirect-service'],
+      ['analytics-projector', 'campaign-service', 'clickhouse', 'conversion-service', 'gateway', 'kafka', 'migrate', 'postgres', 'redirect-service', 'redis'],
     );
     expect(compose.services.kafka.image).toMatch(/^apache\/kafka:3\.9/);
     expect(kafkaScript()).toContain('process.roles=broker,controller');
@@ -131,6 +132,17 @@ describe('docker-compose.yml', () => {
         expect({ name, key, value }).toEqual({ name, key, value: expect.stringMatching(/^\$\{[A-Z_]+:\?[^}]+\}$/) });
       }
     }
+  });
+
+  it('runs the official Redis image, reached by the gateway on the compose network and not published on the host', () => {
+    const redis = compose.services.redis;
+    expect(redis.image).toMatch(/^redis:\d/);
+    expect(redis.ports).toBeUndefined();
+    const gateway = compose.services.gateway;
+    expect(gateway.environment?.REDIS_URL).toBe('redis://redis:6379');
+    expect(gateway.depends_on?.redis).toEqual({ condition: 'service_healthy' });
+    // The gateway still waits for the migrations like every app.
+    expect(gateway.depends_on?.migrate).toEqual({ condition: 'service_completed_successfully' });
   });
 
   it('gives the migration job every variable migrations need', () => {

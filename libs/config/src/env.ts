@@ -98,6 +98,15 @@ export class GatewayEnv extends KafkaEnv {
   @AsNumber() @IsInt() @Min(100) @Max(60000) RPC_TIMEOUT_MS = 10000;
   /** The gateway mints webhook signing secrets and hands them to the conversion-service encrypted under the first key. */
   @Matches(SECRET_KEYRING, { message: SECRET_KEYRING_MESSAGE }) WEBHOOK_SECRET_KEYS = '';
+  /** Store of the limits every gateway instance shares (failed authentications; see docs/auth.md). */
+  @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' }) REDIS_URL = 'redis://127.0.0.1:6379';
+  /** Failed authentications one client address may make per AUTH_FAILURE_WINDOW_SECONDS; past it, 429 until the window ends. */
+  @AsNumber() @IsInt() @Min(1) @Max(100000) AUTH_FAILURE_LIMIT = 20;
+  @AsNumber() @IsInt() @Min(1) @Max(86400) AUTH_FAILURE_WINDOW_SECONDS = 60;
+  /** How long an instance remembers that a PAT is unknown (revoked, expired or never issued) without asking again. */
+  @AsNumber() @IsInt() @Min(0) @Max(600000) PAT_NEGATIVE_CACHE_TTL_MS = 30000;
+  /** Unknown PATs remembered at most per instance (oldest forgotten first). */
+  @AsNumber() @IsInt() @Min(1) @Max(1000000) PAT_NEGATIVE_CACHE_MAX_ENTRIES = 10000;
 }
 
 export class RedirectEnv extends KafkaEnv {

@@ -7,6 +7,11 @@ export type DependencyState = { status: 'up' } | { status: 'down'; error: string
 export interface HealthCheck {
   name: string;
   check(): Promise<void>;
+  /**
+   * false for a dependency the service keeps serving without (in a reduced way): shown down in the
+   * body, status `degraded`, but the answer stays 200 so the instance is not taken out of rotation.
+   */
+  critical?: boolean;
 }
 
 export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
@@ -31,7 +36,7 @@ async function probe(check: HealthCheck): Promise<DependencyState> {
   }
 }
 
-/** GET /health: 200 when every dependency answers, 503 otherwise; the body names each one's state. */
+/** GET /health: 200 when every critical dependency answers, 503 otherwise; the body names each one's state. */
 @Controller('health')
 export class HealthController {
   constructor(
@@ -44,6 +49,7 @@ export class HealthController {
     const states = await Promise.all(this.checks.map(async (c) => [c.name, await probe(c)] as const));
     const dependencies = Object.fromEntries(states);
     const up = states.every(([, s]) => s.status === 'up');
-    await reply.status(up ? 200 : 503).send({ status: up ? 'ok' : 'degraded', service: this.service, dependencies });
+    const serving = states.every(([, s], i) => s.status === 'up' || this.checks[i].critical === false);
+    await reply.status(serving ? 200 : 503).send({ status: up ? 'ok' : 'degraded', service: this.service, dependencies });
   }
 }

@@ -10,10 +10,12 @@ import {
   RPCS,
   UpdateCampaignBody,
 } from '@funnel/contracts';
-import { Caller, CurrentCaller } from '../auth/caller.decorator';
+import type { AnyPrincipal } from '@funnel/auth';
+import { Caller, CurrentCaller, CurrentPrincipal } from '../auth/caller.decorator';
 import { AuthGuard } from '../auth/jwt-auth.guard';
 import { MinRole } from '../auth/min-role.decorator';
 import { Scopes } from '../auth/scopes.decorator';
+import { mayReadWebhooks } from '../auth/webhook-access';
 import { EtagInterceptor, IfMatch } from '../platform/http/etag';
 import { CampaignParams, HandleParams } from '../platform/http/route-params';
 import { RpcClient } from '../platform/rpc/rpc.client';
@@ -96,7 +98,8 @@ export class CampaignsController {
   @Get(':campaignId/health')
   @MinRole('VIEWER')
   @Scopes('campaigns.read')
-  health(@Param() params: CampaignParams, @CurrentCaller() caller: Caller): Promise<HealthView> {
-    return this.composeHealth.execute(caller, params.campaignId);
+  health(@Param() params: CampaignParams, @CurrentCaller() caller: Caller, @CurrentPrincipal() principal: AnyPrincipal): Promise<HealthView> {
+    // VIEWERs and PATs may read health but not webhooks: the receiver URL is left out for them.
+    return this.composeHealth.execute(caller, params.campaignId, { showWebhookUrls: mayReadWebhooks(principal) });
   }
 }

@@ -2,6 +2,7 @@ import type { GatewayEnv } from '@funnel/config';
 
 export const GATEWAY_ENV = Symbol('GATEWAY_ENV');
 export const RPC_TOPIC_PREFIX = Symbol('RPC_TOPIC_PREFIX');
+export const RATE_LIMIT_KEY_PREFIX = Symbol('RATE_LIMIT_KEY_PREFIX');
 
 export interface GatewayOptions {
   env: GatewayEnv;
@@ -15,4 +16,9 @@ export interface GatewayOptions {
    * services of a stack sharing the broker never answer its requests.
    */
   rpcTopicPrefix?: string;
+  /**
+   * Prepended to the Redis keys of shared limits (`funnel:` in production). Every gateway instance
+   * of one deployment must use the same; a test uses its own so other runs do not share its counts.
+   */
+  rateLimitKeyPrefix?: string;
 }

@@ -15,6 +15,7 @@ import { Caller, CurrentCaller } from '../auth/caller.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { MinRole } from '../auth/min-role.decorator';
 import { GATEWAY_ENV } from '../platform/gateway.options';
+import { WEBHOOK_READ_ROLE } from '../auth/webhook-access';
 import { HandleParams } from '../platform/http/route-params';
 import { RpcClient } from '../platform/rpc/rpc.client';
 import { DeliveryParams, WebhookParams } from './webhook-params';
@@ -25,7 +26,7 @@ import { DeliveryParams, WebhookParams } from './webhook-params';
  */
 @Controller('v2/handles/:handle/webhooks')
 @UseGuards(JwtAuthGuard)
-@MinRole('CREATOR')
+@MinRole(WEBHOOK_READ_ROLE)
 export class WebhooksController {
   private readonly keyring: SecretKeyring;
 

@@ -19,6 +19,9 @@ export type PatScope = (typeof PAT_SCOPES)[number];
 /** Every PAT starts with this, so a leaked one is easy to recognise (and to scan for). */
 export const PAT_PREFIX = 'fnl_pat_';
 
+/** The whole of a PAT: the prefix and 32 random bytes in base64url without padding (43 characters). */
+export const PAT_PATTERN = /^fnl_pat_[A-Za-z0-9_-]{43}$/;
+
 /** True when `granted` covers `required`: an exact match, or a `<family>.*` wildcard of its family. */
 export function scopeGrants(granted: readonly string[], required: string): boolean {
   const family = required.split('.')[0];

@@ -27,9 +27,17 @@ function compose(webhooks: unknown | Error, health = serviceHealth()): ComposeCa
 describe('ComposeCampaignHealth', () => {
   it('passes when an enabled webhook subscribes to conversion.recorded', async () => {
     const hooks = { webhooks: [{ webhookId: 'w', url: 'https://hooks.example.com/x', events: ['conversion.recorded'], enabled: true }] };
-    const health = await compose(hooks).execute(caller, 'spring-launch');
+    const health = await compose(hooks).execute(caller, 'spring-launch', { showWebhookUrls: true });
     expect(health.checks.at(-1)).toEqual({ name: 'conversion_webhook', status: 'PASS', detail: 'Webhook https://hooks.example.com/x is subscribed to conversion.recorded.' });
     expect(health.readiness).toBe('READY');
+  });
+
+  it('names no receiver URL to a caller who may not read webhooks (the default)', async () => {
+    const hooks = { webhooks: [{ webhookId: 'w', url: 'https://hooks.example.com/secret-path', events: ['conversion.recorded'], enabled: true }] };
+    for (const health of [await compose(hooks).execute(caller, 'spring-launch'), await compose(hooks).execute(caller, 'spring-launch', { showWebhookUrls: false })]) {
+      expect(health.checks.at(-1)).toEqual({ name: 'conversion_webhook', status: 'PASS', detail: 'An enabled webhook is subscribed to conversion.recorded.' });
+      expect(JSON.stringify(health)).not.toContain('hooks.example.com');
+    }
   });
 
   it('warns (still READY) when no enabled webhook subscribes to it', async () => {

@@ -23,13 +23,14 @@ export class ComposeCampaignHealth {
 
   constructor(private readonly rpc: RpcClient) {}
 
-  async execute(caller: Caller, campaignId: string): Promise<HealthView> {
+  /** `showWebhookUrls`: only for a caller who may read webhooks (docs/auth.md); otherwise the check names no URL. */
+  async execute(caller: Caller, campaignId: string, { showWebhookUrls = false }: { showWebhookUrls?: boolean } = {}): Promise<HealthView> {
     const health = await this.rpc.call(RPCS.campaignHealth, caller, { campaignId }, {});
-    const checks = [...health.checks, await this.webhookCheck(caller)];
+    const checks = [...health.checks, await this.webhookCheck(caller, showWebhookUrls)];
     return { campaignId: health.campaignId, checks, readiness: checks.some((c) => c.status === 'FAIL') ? 'NOT_READY' : 'READY' };
   }
 
-  private async webhookCheck(caller: Caller): Promise<Check> {
+  private async webhookCheck(caller: Caller, showWebhookUrls: boolean): Promise<Check> {
     const name = 'conversion_webhook';
     let result: WebhookListResult;
     try {
@@ -47,6 +48,7 @@ export class ComposeCampaignHealth {
         detail: `No enabled webhook is subscribed to ${GOAL_WEBHOOK_EVENT}: goal conversions are counted in analytics but pushed to no subscriber.`,
       };
     }
-    return { name, status: 'PASS', detail: `Webhook ${hook.url} is subscribed to ${GOAL_WEBHOOK_EVENT}.` };
+    const subscriber = showWebhookUrls ? `Webhook ${hook.url}` : 'An enabled webhook';
+    return { name, status: 'PASS', detail: `${subscriber} is subscribed to ${GOAL_WEBHOOK_EVENT}.` };
   }
 }

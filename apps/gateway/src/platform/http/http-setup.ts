@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import { AuthFailureLimiter } from '../../auth/auth-failure-limiter';
+import { refuseLimitedAddressesEarly } from '../../auth/early-refusal';
 import { setupOpenApi } from './openapi';
 import { resolveRequestId } from './request-id';
 import { REQUEST_ID_HEADER } from './request-state';
@@ -24,6 +26,9 @@ export function configureHttp(app: NestFastifyApplication): void {
     void reply.header(REQUEST_ID_HEADER, request.requestId);
     done();
   });
+
+  // After the request id: the early 429 carries one like every answer.
+  refuseLimitedAddressesEarly(fastify, app.get(AuthFailureLimiter, { strict: false }));
 
   fastify.addHook('onError', (request, _reply, error, done) => {
     request.transportError = error;
