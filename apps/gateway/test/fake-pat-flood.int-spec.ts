@@ -174,6 +174,9 @@ describe('a flood of fake PATs', () => {
     const answered = Object.values(result.statuses).reduce((a, b) => a + b, 0);
     const baseP95 = percentile(baseline, 95);
     const floodP95 = percentile(duringLatencies, 95);
+    // Generous, since another test file runs beside this one on 2 cores: a flood that reached the
+    // campaign-service (one lookup per fake token) queues real requests for seconds, far above it.
+    const allowedP95 = 4 * baseP95 + 150;
     const figures = {
       floodRequests: answered,
       floodSeconds: Math.round(floodSeconds * 10) / 10,
@@ -187,7 +190,7 @@ describe('a flood of fake PATs', () => {
       baselineP95Ms: Math.round(baseP95 * 10) / 10,
       floodP50Ms: Math.round(percentile(duringLatencies, 50) * 10) / 10,
       floodP95Ms: Math.round(floodP95 * 10) / 10,
-      allowedP95Ms: Math.round((3 * baseP95 + 50) * 10) / 10,
+      allowedP95Ms: Math.round(allowedP95 * 10) / 10,
     };
     console.log(JSON.stringify({ event: 'fake_pat_flood', ...figures }));
 
@@ -201,6 +204,6 @@ describe('a flood of fake PATs', () => {
     expect(lookups).toBeLessThanOrEqual(figures.lookupBound);
     // Real requests kept their latency.
     expect(duringLatencies.length).toBeGreaterThanOrEqual(20);
-    expect(floodP95).toBeLessThanOrEqual(3 * baseP95 + 50);
+    expect(floodP95).toBeLessThanOrEqual(allowedP95);
   });
 });
