@@ -8,7 +8,7 @@ import { jsonLogger } from '@funnel/observability';
 import { AppModule as ConversionAppModule } from '../../conversion-service/src/app.module';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test only
 import { createTestDatabase, startServiceGroupsAtEnd } from '../../conversion-service/test/conversion-harness';
-import { getInfra, PrefixedServerKafka, uniqueId, waitFor } from '@funnel/testing';
+import { getInfra, PrefixedServerKafka, TEST_WEBHOOK_SECRET_KEYS, uniqueId, waitFor } from '@funnel/testing';
 import { call, ControlPlane, jwtFor, RPC_PREFIX, startControlPlane } from './control-plane-harness';
 
 /**
@@ -31,7 +31,7 @@ describe('seed 000 walk: campaign, link, health before any webhook', () => {
     dropDatabase = () => database.drop();
     const groupId = uniqueId('conversion-service-walk-');
     await startServiceGroupsAtEnd(createKafka({ KAFKA_BROKERS: infra.kafkaBrokers }, 'conversion-service-walk'), groupId);
-    const env = loadConfig(ConversionEnv, { KAFKA_BROKERS: infra.kafkaBrokers, CONVERSION_DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
+    const env = loadConfig(ConversionEnv, { KAFKA_BROKERS: infra.kafkaBrokers, CONVERSION_DATABASE_URL: database.url, LOG_LEVEL: 'warn', WEBHOOK_SECRET_KEYS: TEST_WEBHOOK_SECRET_KEYS });
     const transport = rpcTransport({ KAFKA_BROKERS: infra.kafkaBrokers }, 'conversion-service-walk', uniqueId('conversion-service-walk-rpc-')).options ?? {};
     conversion = await NestFactory.createMicroservice(ConversionAppModule.register({ env, groupId }), {
       strategy: new PrefixedServerKafka(RPC_PREFIX, transport),

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { RpcReply, WebhookView } from '@funnel/contracts';
 import { uniqueId } from '@funnel/testing';
 import { WebhooksController } from '../src/webhooks/webhooks.controller';
-import { replyData, rpcRequest, startService, TestService } from './conversion-harness';
+import { mintWebhookSecret, replyData, rpcRequest, startService, TestService } from './conversion-harness';
 
 jest.setTimeout(120000);
 
@@ -29,7 +29,7 @@ describe('per-handle limit on webhook subscriptions (real PostgreSQL)', () => {
   });
 
   const create = (handle: string, n: number): Promise<RpcReply<WebhookView>> =>
-    service.app.get(WebhooksController).create(rpcRequest(handle, { url: `http://127.0.0.1:9/hooks/${n}`, events: ['conversion.recorded'] }));
+    service.app.get(WebhooksController).create(rpcRequest(handle, { url: `http://127.0.0.1:9/hooks/${n}`, events: ['conversion.recorded'], sealedSecret: mintWebhookSecret().sealedSecret }));
   const stored = async (handle: string): Promise<number> =>
     Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM webhook_subscriptions WHERE handle = $1', [handle])).rows[0].n);
 
