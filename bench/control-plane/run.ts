@@ -70,6 +70,8 @@ const SLUG_POOL = 200;
 const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const handle = `bench-${runId}`;
 const jwtSecret = randomBytes(32).toString('hex');
+/** A key ring of this run's own: the gateway seals webhook signing secrets with it (none are made here). */
+const webhookSecretKeys = `k1:${randomBytes(32).toString('base64')}`;
 const token = signDevToken({ sub: 'bench', handle, role: 'CREATOR', secret: jwtSecret, expiresIn: '2h' });
 const auth = { authorization: `Bearer ${token}` };
 const gatewayPort = (k: number) => PORT_BASE + 100 * (k - 1);
@@ -143,6 +145,7 @@ function startGateway(k: number): BenchChild {
     KAFKA_BROKERS: BROKERS,
     GATEWAY_PORT: String(gatewayPort(k)),
     JWT_SECRET: jwtSecret,
+    WEBHOOK_SECRET_KEYS: webhookSecretKeys,
     RPC_TIMEOUT_MS: String(TIMEOUT_MS),
   });
 }
