@@ -5,3 +5,4 @@ export * from './outcome';
 export * from './rpc-transport';
 export * from './hosted-consumer';
 export * from './rpc-server';
+export * from './cluster-probe';

@@ -1,7 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import type { Admin } from 'kafkajs';
 import { ClickHouse, clickHouseHealthCheck } from '@funnel/clickhouse';
-import { createProbeKafka } from '@funnel/kafka';
+import { ClusterProbe, createProbeKafka } from '@funnel/kafka';
 import { HealthCheck } from '@funnel/observability';
 import { AnalyticsEventsConsumer } from '../ingest/analytics-events.consumer';
 import { CLICKHOUSE, PROJECTOR_OPTIONS, ProjectorOptions, SERVICE } from './projector-options';
@@ -12,8 +11,7 @@ import { CLICKHOUSE, PROJECTOR_OPTIONS, ProjectorOptions, SERVICE } from './proj
  */
 @Injectable()
 export class ProjectorHealthChecks implements OnApplicationShutdown {
-  private readonly admin: Admin;
-  private connected: Promise<void> | undefined;
+  private readonly kafka: ClusterProbe;
   readonly checks: HealthCheck[];
 
   constructor(
@@ -22,17 +20,12 @@ export class ProjectorHealthChecks implements OnApplicationShutdown {
     consumer: AnalyticsEventsConsumer,
   ) {
     // No retries: a probe should report a down broker, not wait it out.
-    this.admin = createProbeKafka(options.env, `${SERVICE}-health`).admin();
+    this.kafka = new ClusterProbe(createProbeKafka(options.env, `${SERVICE}-health`));
     this.checks = [
       {
         name: 'kafka',
         check: async () => {
-          this.connected ??= this.admin.connect().catch((e: Error) => {
-            this.connected = undefined;
-            throw e;
-          });
-          await this.connected;
-          await this.admin.describeCluster();
+          await this.kafka.check();
           if (!consumer.isRunning) throw new Error('the event consumer is not running');
         },
       },
@@ -41,6 +34,6 @@ export class ProjectorHealthChecks implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.connected) await this.admin.disconnect().catch(() => undefined);
+    await this.kafka.close();
   }
 }

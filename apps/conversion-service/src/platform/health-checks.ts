@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Admin, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { ClusterProbe } from '@funnel/kafka';
 import { HealthCheck } from '@funnel/observability';
 import { Database } from './database';
 import { KAFKA } from './kafka.providers';
@@ -7,14 +8,13 @@ import { KAFKA } from './kafka.providers';
 /** The dependencies GET /health reports: this service's database and the Kafka cluster. */
 @Injectable()
 export class HealthChecks implements OnApplicationShutdown {
-  private readonly admin: Admin;
-  private connected: Promise<void> | undefined;
+  private readonly kafka: ClusterProbe;
 
   constructor(
     private readonly db: Database,
     @Inject(KAFKA) kafka: Kafka,
   ) {
-    this.admin = kafka.admin();
+    this.kafka = new ClusterProbe(kafka);
   }
 
   all(): HealthCheck[] {
@@ -28,19 +28,13 @@ export class HealthChecks implements OnApplicationShutdown {
       {
         name: 'kafka',
         check: async () => {
-          // One admin connection, opened on first use and reopened after a failure.
-          this.connected ??= this.admin.connect().catch((e: Error) => {
-            this.connected = undefined;
-            throw e;
-          });
-          await this.connected;
-          await this.admin.describeCluster();
+          await this.kafka.check();
         },
       },
     ];
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.connected) await this.admin.disconnect().catch(() => undefined);
+    await this.kafka.close();
   }
 }
