@@ -71,7 +71,9 @@ function trusted(trust: ProxyTrust, address: string, hop: number): boolean {
  * valid hop is the answer). "" when even the peer is unknown.
  */
 export function clientAddressOf(peer: string | undefined, forwardedFor: string | undefined, trust: ProxyTrust): string {
-  let client = normalizeAddress(peer);
+  // The socket's own address is always an IP (no validation on the redirect's hot path); only
+  // the IPv4-mapped form is unwrapped.
+  let client = peer === undefined ? '' : peer.startsWith('::ffff:') && peer.includes('.') ? peer.slice(7) : peer;
   if (trust.kind === 'none' || !forwardedFor || client === '') return client;
   // Cut at the left, from the first whole entry on: the trusted end of the list is the right.
   const header = forwardedFor.length > MAX_FORWARDED_LENGTH ? forwardedFor.slice(forwardedFor.indexOf(',', forwardedFor.length - MAX_FORWARDED_LENGTH) + 1) : forwardedFor;
